@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Ahod.Messaging.Contracts;
+
+/// <summary>Resolves the wire name (routing key) of an event type from its <see cref="IntegrationEventAttribute"/>.</summary>
+public static class IntegrationEventNames
+{
+    private static readonly ConcurrentDictionary<Type, string> Cache = new();
+
+    public static string For<TEvent>() where TEvent : IntegrationEvent => For(typeof(TEvent));
+
+    public static string For(Type eventType) => Cache.GetOrAdd(eventType, static type =>
+        type.GetCustomAttribute<IntegrationEventAttribute>()?.Name
+        ?? throw new InvalidOperationException(
+            $"{type.FullName} has no [IntegrationEvent(\"...\")] attribute, so it has no routing key."));
+}

@@ -1,0 +1,73 @@
+using Ahod.Messaging.Consumers;
+using Ahod.Messaging.Contracts;
+using Ahod.Messaging.Outbox;
+using Ahod.Messaging.RabbitMq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ahod.Messaging;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Publishes the outbox of <typeparamref name="TDbContext"/> in the background. Needs
+    /// <see cref="RabbitMqHostingExtensions.AddRabbitMQClient"/>, and <c>modelBuilder.AddOutboxAndInbox()</c>
+    /// in the context; events are written with <see cref="OutboxDbContextExtensions.AddIntegrationEvent"/>.
+    /// </summary>
+    public static IServiceCollection AddOutboxRelay<TDbContext>(this IServiceCollection services)
+        where TDbContext : DbContext
+    {
+        services.AddMessagingCore();
+        services.AddHostedService<OutboxRelay<TDbContext>>();
+        return services;
+    }
+
+    /// <summary>
+    /// Handles <typeparamref name="TEvent"/> with <typeparamref name="THandler"/> (scoped), exactly once per
+    /// event for this service: the inbox record is committed in <typeparamref name="TDbContext"/> together with
+    /// whatever the handler changed there. Binds the service queue (<see cref="MessagingOptions.ServiceName"/>)
+    /// to the event's routing key.
+    /// </summary>
+    public static IServiceCollection AddIntegrationEventHandler<TEvent, THandler, TDbContext>(this IServiceCollection services)
+        where TEvent : IntegrationEvent
+        where THandler : class, IIntegrationEventHandler<TEvent>
+        where TDbContext : DbContext
+    {
+        services.AddMessagingCore();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IIntegrationEventHandler<TEvent>, THandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventSubscription, EventSubscription<TEvent, TDbContext>>());
+        services.TryAddSingleton<DeliveryProcessor>();
+        services.AddHostedService<IntegrationEventConsumer>();
+        return services;
+    }
+
+    /// <summary>Sets messaging options in code (they are also bound from the <c>Messaging</c> section).</summary>
+    public static IServiceCollection ConfigureMessaging(this IServiceCollection services, Action<MessagingOptions> configure)
+    {
+        services.AddMessagingCore();
+        services.Configure(configure);
+        return services;
+    }
+
+    internal static IServiceCollection AddMessagingCore(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(MessagingCoreMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<MessagingCoreMarker>();
+        services.AddOptions<MessagingOptions>()
+            .BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RabbitMqPublisher>();
+        services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
+        services.TryAddSingleton<OutboxSignalInterceptor>();
+        return services;
+    }
+
+    private sealed class MessagingCoreMarker;
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text;
+using Ahod.Messaging.Diagnostics;
+using Ahod.Messaging.RabbitMq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace Ahod.Messaging.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows of <typeparamref name="TDbContext"/> to the topic exchange, in
+/// batches, in write order. A row is marked processed only after the broker confirmed it; while
+/// RabbitMQ is down rows simply stay and are retried with backoff, so nothing is lost. Rows are
+/// locked with <c>FOR UPDATE SKIP LOCKED</c> for the whole round, so replicas share the work and
+/// never publish the same row at the same time. A crash between confirm and commit publishes a row
+/// again later: delivery is at-least-once and consumers de-duplicate through their inbox.
+/// </summary>
+internal sealed class OutboxRelay<TDbContext>(
+    IServiceScopeFactory scopeFactory,
+    RabbitMqPublisher publisher,
+    IOutboxSignal signal,
+    IOptions<MessagingOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
+    where TDbContext : DbContext
+{
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var backoff = TimeSpan.Zero;
+        var nextCleanup = time.GetUtcNow();
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var round = await RelayBatchAsync(settings, stoppingToken);
+                if (round.Failed > 0)
+                {
+                    backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
+                    logger.LogWarning("Outbox relay: {Failed} of {Total} events not published; retrying in {Backoff}",
+                        round.Failed, round.Total, backoff);
+                    await Task.Delay(backoff, time, stoppingToken);
+                    continue;
+                }
+
+                backoff = TimeSpan.Zero;
+                if (time.GetUtcNow() >= nextCleanup)
+                {
+                    await DeletePublishedAsync(settings, stoppingToken);
+                    nextCleanup = time.GetUtcNow() + CleanupInterval;
+                }
+
+                // A full batch means more rows are probably waiting: go again at once.
+                if (round.Total < settings.RelayBatchSize)
+                {
+                    await signal.WaitAsync(settings.RelayPollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database is unreachable or similar: the rows are safe where they are.
+                backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
+                logger.LogError(ex, "Outbox relay round failed; retrying in {Backoff}", backoff);
+                try
+                {
+                    await Task.Delay(backoff, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<(int Total, int Failed)> RelayBatchAsync(MessagingOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var strategy = db.Database.CreateExecutionStrategy();
+
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // SKIP LOCKED: rows another replica is publishing right now are left to it, not waited on.
+            // Only the table name (from the EF model) and an int option are spliced in.
+            var lockSql = $"SELECT * FROM {MessagingTables.Outbox(db)} WHERE processed_at IS NULL " +
+                $"ORDER BY created_at, id LIMIT {settings.RelayBatchSize} FOR UPDATE SKIP LOCKED";
+            var rows = await db.Set<OutboxMessage>().FromSqlRaw(lockSql).ToListAsync(ct);
+            if (rows.Count == 0)
+            {
+                return (0, 0);
+            }
+
+            // One publish span per row, each a child of the trace that wrote it, never of one another.
+            var ambient = Activity.Current;
+            var activities = new Activity?[rows.Count];
+            var messages = new OutgoingMessage[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                Activity.Current = null;
+                (messages[i], activities[i]) = ToMessage(rows[i], settings.Exchange);
+            }
+
+            Activity.Current = ambient;
+
+            var results = await publisher.PublishAsync(messages, ct);
+
+            var now = time.GetUtcNow();
+            var failed = 0;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                var error = results[i];
+                if (error is null)
+                {
+                    row.ProcessedAt = now;
+                    MessagingTelemetry.Published.Add(1, new KeyValuePair<string, object?>("event", row.Type));
+                }
+                else
+                {
+                    failed++;
+                    row.Attempts++;
+                    row.LastError = Truncate($"{error.GetType().Name}: {error.Message}", 2000);
+                    activities[i]?.SetStatus(ActivityStatusCode.Error, error.Message);
+                    MessagingTelemetry.PublishFailed.Add(1, new KeyValuePair<string, object?>("event", row.Type));
+                }
+
+                activities[i]?.Dispose();
+            }
+
+            Activity.Current = ambient;
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (rows.Count, failed);
+        }, cancellationToken);
+    }
+
+    private static (OutgoingMessage, Activity?) ToMessage(OutboxMessage row, string exchange)
+    {
+        var activity = MessagingTelemetry.ActivitySource.StartActivity(
+            $"{row.Type} publish", ActivityKind.Producer, TraceContext.Parse(row.TraceParent, null));
+        activity?.SetTag("messaging.system", "rabbitmq");
+        activity?.SetTag("messaging.destination.name", exchange);
+        activity?.SetTag("messaging.rabbitmq.destination.routing_key", row.Type);
+        activity?.SetTag("messaging.message.id", row.Id.ToString());
+
+        var headers = new Dictionary<string, object?>();
+        if (activity is not null)
+        {
+            TraceContext.Inject(activity, headers);
+        }
+        else if (row.TraceParent is not null)
+        {
+            // Nobody listens to our source, but the trace the event was written in still flows on.
+            headers[MessageHeaders.TraceParent] = Encoding.UTF8.GetBytes(row.TraceParent);
+        }
+
+        var properties = new BasicProperties
+        {
+            MessageId = row.Id.ToString(),
+            Type = row.Type,
+            ContentType = "application/json",
+            ContentEncoding = "utf-8",
+            DeliveryMode = DeliveryModes.Persistent,
+            Timestamp = new AmqpTimestamp(row.OccurredAt.ToUnixTimeSeconds()),
+            Headers = headers,
+        };
+
+        // The activity ends when the confirm arrives, so its duration is the publish latency.
+        return (new OutgoingMessage(exchange, row.Type, properties, Encoding.UTF8.GetBytes(row.Payload), Mandatory: false), activity);
+    }
+
+    private async Task DeletePublishedAsync(MessagingOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var cutoff = time.GetUtcNow() - settings.ProcessedOutboxRetention;
+        var deleted = await db.Set<OutboxMessage>()
+            .Where(m => m.ProcessedAt != null && m.ProcessedAt < cutoff)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation("Deleted {Count} published outbox rows older than {Cutoff}", deleted, cutoff);
+        }
+    }
+
+    private static TimeSpan NextBackoff(TimeSpan current, TimeSpan max) =>
+        current == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(current.Ticks * 2, max.Ticks));
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}
