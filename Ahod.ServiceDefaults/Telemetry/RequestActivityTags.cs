@@ -29,6 +29,7 @@ internal static class RequestActivityTags
             activity.SetTag("url.scheme", request.Scheme);
             activity.SetTag(UrlPath, request.Path.Value);
             activity.SetTag("server.address", request.Host.Host);
+            activity.SetTag("server.port", context.Connection.LocalPort);
 
             try
             {
