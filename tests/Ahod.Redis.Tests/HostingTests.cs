@@ -50,6 +50,18 @@ public sealed class HostingTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Provider_disposed_synchronously_disposes_the_client()
+    {
+        var provider = BuildServices(redis.ConnectionString);
+        var client = provider.GetRequiredService<RedisClient>();
+        await client.PingAsync(Ct);
+
+        provider.Dispose();
+
+        await Should.ThrowAsync<ObjectDisposedException>(() => client.PingAsync(Ct));
+    }
+
+    [Fact]
     public void Missing_connection_string_names_the_configuration_key()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -15,7 +15,7 @@ namespace Ahod.Redis;
 /// Blocking commands (BLPOP, XREAD BLOCK, ...) must not be sent through this client: they would
 /// hold up every other caller queued behind them on the shared connection.
 /// </remarks>
-public sealed partial class RedisClient : IAsyncDisposable
+public sealed partial class RedisClient : IAsyncDisposable, IDisposable
 {
     private readonly ConnectionManager _connections;
     private readonly ILogger _logger;
@@ -70,6 +70,13 @@ public sealed partial class RedisClient : IAsyncDisposable
 
         await _connections.DisposeAsync();
     }
+
+    /// <summary>
+    /// For containers and hosts that dispose synchronously: a service provider that is disposed with
+    /// Dispose() throws for singletons that are only IAsyncDisposable. Disposing closes sockets and
+    /// does no network round trips, so blocking here is brief.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task<RedisValue> SendAsync(byte[] payload, CancellationToken cancellationToken)
     {

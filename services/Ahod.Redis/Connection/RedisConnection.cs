@@ -63,6 +63,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        EnableKeepAlive(socket);
         RedisConnection? connection = null;
         try
         {
@@ -152,6 +153,25 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         await _stream.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A peer that vanishes without closing (a dropped network path, a killed VM) sends no FIN; TCP
+    /// keepalive is what turns that into a read error, and so into a reconnect, within about a minute.
+    /// </summary>
+    private static void EnableKeepAlive(Socket socket)
+    {
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 4);
+        }
+        catch (SocketException)
+        {
+            // Not every platform allows tuning these; the operating system's defaults still apply.
+        }
     }
 
     private async Task HandshakeAsync(RedisConnectionOptions options, CancellationToken cancellationToken)
