@@ -37,7 +37,7 @@ public static class RabbitMqHostingExtensions
             connectionName,
             sp => new RabbitMqHealthCheck(sp.GetRequiredService<RabbitMqConnection>()),
             HealthStatus.Unhealthy,
-            tags: ["ready"],
+            tags: null,
             timeout: RabbitMqHealthCheck.Timeout));
         return builder;
     }

@@ -1,0 +1,46 @@
+using Ahod.Messaging.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Ahod.Messaging.Tests.RabbitMq;
+
+public sealed class ConnectionTests(MessagingFixture fixture)
+{
+    [Fact]
+    public void AddRabbitMQClient_WithoutConnectionString_ThrowsNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        var error = Should.Throw<InvalidOperationException>(() => builder.AddRabbitMQClient("rabbitmq"));
+
+        error.Message.ShouldContain("ConnectionStrings:rabbitmq");
+    }
+
+    [Fact]
+    public async Task HealthCheck_IsHealthyAgainstTheBroker()
+    {
+        var report = await CheckAsync(fixture.RabbitMqConnectionString);
+
+        report.Entries["rabbitmq"].Status.ShouldBe(HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task HealthCheck_IsUnhealthyWhenNothingListens()
+    {
+        // Port 1 on loopback refuses connections at once.
+        var report = await CheckAsync("amqp://guest:guest@127.0.0.1:1");
+
+        report.Entries["rabbitmq"].Status.ShouldBe(HealthStatus.Unhealthy);
+    }
+
+    private static async Task<HealthReport> CheckAsync(string connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:rabbitmq"] = connectionString });
+        builder.AddRabbitMQClient("rabbitmq");
+        using var host = builder.Build();
+        return await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+    }
+}
