@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Ahod.Redis.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -22,16 +23,21 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _endpoint;
 
-    // Held across "enqueue + write" so the order of the pending queue is the order on the wire.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // Commands waiting for the writer loop. They are queued under _pendingLock together with their
+    // reply slot, so the order on the wire is the order of _pending. One writer draining the queue
+    // sends everything that piled up in a single socket write: under load that is many commands
+    // per system call instead of one, which is where a multiplexer's throughput comes from.
+    private readonly Channel<byte[]> _outgoing =
+        Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
 
-    // Guards _pending and _closed together, so a request is either queued before the connection
-    // closes (and then failed by Close) or sees the connection closed; none can be left waiting.
+    // Guards _pending, _outgoing's writes and _closed together, so a request is either queued
+    // before the connection closes (and then failed by Close) or sees it closed; none is left waiting.
     private readonly Lock _pendingLock = new();
     private readonly Queue<TaskCompletionSource<RedisValue>> _pending = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _isClosed;
     private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
 
     private RedisConnection(Socket socket, Stream stream, string endpoint, Func<RedisValue, bool>? tryHandlePush, ILogger logger)
     {
@@ -80,6 +86,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
             connection = new RedisConnection(socket, stream, options.Endpoint, tryHandlePush, logger);
             connection._readLoop = connection.ReadLoopAsync();
+            connection._writeLoop = connection.WriteLoopAsync();
             await connection.HandshakeAsync(options, timeout.Token);
             return connection;
         }
@@ -105,38 +112,21 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>Sends one encoded command and waits for its reply. Error replies are returned, not thrown.</summary>
     public async Task<RedisValue> SendAsync(byte[] command, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var reply = new TaskCompletionSource<RedisValue>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        lock (_pendingLock)
         {
-            lock (_pendingLock)
+            if (_isClosed)
             {
-                if (_isClosed)
-                {
-                    throw new RedisConnectionException($"The connection to Redis at {_endpoint} is closed.") { CommandNotSent = true };
-                }
-
-                _pending.Enqueue(reply);
+                throw new RedisConnectionException($"The connection to Redis at {_endpoint} is closed.") { CommandNotSent = true };
             }
 
-            try
-            {
-                // Not cancellable on purpose: stopping half way through a command would leave the
-                // stream unparseable for the server and break every other caller on this socket.
-                await _stream.WriteAsync(command, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                Close(new RedisConnectionException($"Writing to Redis at {_endpoint} failed: {ex.Message}", ex));
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+            _pending.Enqueue(reply);
+            _outgoing.Writer.TryWrite(command);
         }
 
-        // Cancelling only stops this caller waiting; the reply still arrives and is matched and dropped,
-        // which keeps the FIFO in step.
+        // Once queued a command is always sent: dropping it would desynchronise the reply FIFO.
+        // Cancelling only stops this caller waiting; the reply is still matched and then dropped.
         return await reply.Task.WaitAsync(cancellationToken);
     }
 
@@ -145,7 +135,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         Close(new RedisConnectionException($"The connection to Redis at {_endpoint} was disposed."));
         try
         {
-            await _readLoop;
+            await Task.WhenAll(_readLoop, _writeLoop);
         }
         catch (Exception ex)
         {
@@ -223,6 +213,31 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
+    private async Task WriteLoopAsync()
+    {
+        const int MaxBatchBytes = 64 * 1024;
+        var batch = new ArrayBufferWriter<byte>(MaxBatchBytes);
+        try
+        {
+            while (await _outgoing.Reader.WaitToReadAsync())
+            {
+                batch.ResetWrittenCount();
+                while (batch.WrittenCount < MaxBatchBytes && _outgoing.Reader.TryRead(out var command))
+                {
+                    batch.Write(command);
+                }
+
+                // Not cancellable on purpose: stopping half way through a command would leave the
+                // stream unparseable for the server.
+                await _stream.WriteAsync(batch.WrittenMemory);
+            }
+        }
+        catch (Exception ex)
+        {
+            Close(new RedisConnectionException($"Writing to Redis at {_endpoint} failed: {ex.Message}", ex));
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
         Exception reason;
@@ -295,6 +310,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             Volatile.Write(ref _isClosed, true);
             orphans = [.. _pending];
             _pending.Clear();
+            _outgoing.Writer.TryComplete();
         }
 
         _logger.LogDebug("Redis connection to {Endpoint} closed: {Reason}", _endpoint, reason.Message);
