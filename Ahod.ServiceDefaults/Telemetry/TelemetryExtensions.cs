@@ -33,7 +33,7 @@ internal static class TelemetryExtensions
         });
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logs =>
         {
-            logs.ConfigureResource(resource => resource.AddService(serviceName));
+            logs.ConfigureResource(resource => ConfigureResource(resource, serviceName));
             if (exportOtlp)
             {
                 logs.AddOtlpExporter();
@@ -47,6 +47,13 @@ internal static class TelemetryExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The application name stands in when OTEL_SERVICE_NAME is unset; the environment detector runs
+    /// again afterwards so the AppHost's OTEL_RESOURCE_ATTRIBUTES (e.g. service.instance.id) win over generated values.
+    /// </summary>
+    private static void ConfigureResource(ResourceBuilder resource, string serviceName) =>
+        resource.AddService(serviceName).AddEnvironmentVariableDetector();
+
     private static TracerProvider BuildTracerProvider(
         IConfiguration configuration, string serviceName, bool exportOtlp, ServiceDefaultsOptions options)
     {
@@ -54,7 +61,7 @@ internal static class TelemetryExtensions
             // The SDK otherwise reads only environment variables; the app's configuration includes them
             // and also appsettings, so exporter settings and OTEL_RESOURCE_ATTRIBUTES work from either.
             .ConfigureServices(services => services.AddSingleton(configuration))
-            .ConfigureResource(resource => resource.AddService(serviceName))
+            .ConfigureResource(resource => ConfigureResource(resource, serviceName))
             .AddSource(TelemetrySources.ActivitySources)
             .AddProcessor(new HealthRequestTraceFilter());
 
@@ -72,7 +79,7 @@ internal static class TelemetryExtensions
     {
         var metrics = Sdk.CreateMeterProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))
-            .ConfigureResource(resource => resource.AddService(serviceName))
+            .ConfigureResource(resource => ConfigureResource(resource, serviceName))
             .AddMeter(TelemetrySources.Meters);
 
         options.ConfigureMetrics?.Invoke(metrics);

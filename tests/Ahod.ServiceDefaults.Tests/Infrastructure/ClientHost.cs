@@ -15,7 +15,8 @@ internal sealed class ClientHost : IDisposable
 
     public static ClientHost Create(
         Action<HostApplicationBuilder>? configure = null,
-        IDictionary<string, string?>? configuration = null)
+        IDictionary<string, string?>? configuration = null,
+        Action<ServiceDefaultsOptions>? options = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -27,7 +28,7 @@ internal sealed class ClientHost : IDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
         }
 
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(options);
         configure?.Invoke(builder);
         return new ClientHost(builder.Build());
     }

@@ -149,8 +149,9 @@ public sealed class StandardResilienceHandlerTests
     public async Task UnnamedClient_GetsTheStandardPipelineFromDefaults()
     {
         await using var downstream = await Downstream.RespondingAsync(503, 200);
-        // Only the defaults from AddServiceDefaults; the 2 s base delay is left as is, so allow for it.
-        using var host = ClientHost.Create();
+        // No AddHttpClient at all: the handler comes from AddServiceDefaults; only the delay is shortened.
+        using var host = ClientHost.Create(builder => builder.Services.Configure<HttpStandardResilienceOptions>(
+            options => options.Retry.Delay = TimeSpan.FromMilliseconds(50)));
 
         using var response = await host.CreateClient().GetAsync(downstream.WorkUri, Ct);
 
