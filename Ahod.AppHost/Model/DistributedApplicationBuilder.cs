@@ -61,6 +61,8 @@ public sealed class DistributedApplicationBuilder
             new AppHostOptions
             {
                 StateDirectory = Path.GetFullPath(state),
+                // Free ports instead of the fixed development ones, e.g. to run next to a running instance.
+                UseFixedPorts = !string.Equals(configuration["AppHost:RandomPorts"], "true", StringComparison.OrdinalIgnoreCase),
                 EnvironmentName = configuration["AppHost:Environment"] ?? "Development",
                 OtlpEndpoint = configuration["AppHost:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"],
             },

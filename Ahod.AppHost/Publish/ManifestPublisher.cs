@@ -39,7 +39,7 @@ public static class ManifestPublisher
             switch (resource)
             {
                 case ServerResource server:
-                    resources[$"{server.Name}-password"] = SecretParameter();
+                    resources[$"{server.Name}-password"] = SecretParameter($"{server.Name}-password");
                     resources[server.Name] = Container(server);
                     break;
                 case PostgresDatabaseResource database:
@@ -58,10 +58,10 @@ public static class ManifestPublisher
         };
     }
 
-    private static JsonObject SecretParameter() => new()
+    private static JsonObject SecretParameter(string name) => new()
     {
         ["type"] = "parameter.v0",
-        ["value"] = "{" + "value.inputs.value}",
+        ["value"] = $"{{{name}.inputs.value}}",
         ["inputs"] = new JsonObject
         {
             ["value"] = new JsonObject
@@ -104,7 +104,6 @@ public static class ManifestPublisher
 
     private static JsonObject Project(ProjectResource project, string manifestDirectory)
     {
-        var name = project.Name.Replace("-", "_", StringComparison.Ordinal).ToUpperInvariant();
         var env = new JsonObject
         {
             ["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true",
@@ -129,7 +128,6 @@ public static class ManifestPublisher
             env[key] = value;
         }
 
-        _ = name;
         return new JsonObject
         {
             ["type"] = "project.v0",

@@ -179,11 +179,15 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context,
     public override async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        SetState(ResourceState.Stopping);
+        if (Context.Notifications.Get(project.Name).State != ResourceState.Failed)
+        {
+            SetState(ResourceState.Stopping);
+        }
+
         // ASP.NET Core drains requests on SIGTERM.
         await Task.WhenAll(_replicas.Where(r => r.Process is not null).Select(r => r.Process!.StopAsync(Native.SIGTERM, TimeSpan.FromSeconds(10)))).ConfigureAwait(false);
         _proxy?.Dispose();
-        SetState(ResourceState.Stopped, pids: []);
+        SetStopped();
     }
 
     /// <summary>Kills one replica as a crash would (tests of the restart policy use it).</summary>

@@ -45,6 +45,12 @@ internal abstract class ResourceRunner(Resource resource, RunContext context)
             Health = state is ResourceState.Running or ResourceState.External ? s.Health : HealthStatus.Unknown,
         });
 
+    /// <summary>Marks the resource stopped, unless it failed: the table keeps showing why.</summary>
+    protected void SetStopped() =>
+        Context.Notifications.Update(Resource.Name, s => s.State == ResourceState.Failed
+            ? s with { Pids = [] }
+            : s with { State = ResourceState.Stopped, Pids = [], Health = HealthStatus.Unknown });
+
     public void SetHealth(HealthStatus health) =>
         Context.Notifications.Update(Resource.Name, s => s with { Health = health });
 

@@ -72,7 +72,7 @@ internal abstract class ServerRunner<T>(T server, RunContext context) : Resource
         await process.StopAsync(StopSignal, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         await StopMoreAsync().ConfigureAwait(false);
         Process = null;
-        SetState(ResourceState.Stopped, pids: []);
+        SetStopped();
     }
 
     protected virtual Task StopMoreAsync() => Task.CompletedTask;

@@ -1,0 +1,40 @@
+using System.Collections;
+using Ahod.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+if (builder.Configuration["Probe:ExitAtStart"] == "true")
+{
+    return 3;
+}
+
+if (builder.Configuration.GetConnectionString("probedb") is not null)
+{
+    builder.AddNpgsqlDataSource("probedb");
+}
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+
+// The environment contract as this process sees it.
+app.MapGet("/env", () => Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+    .Select(e => (Key: (string)e.Key, Value: e.Value as string ?? ""))
+    .Where(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || e.Key.StartsWith("services__", StringComparison.Ordinal) ||
+                e.Key.StartsWith("OTEL_", StringComparison.Ordinal) || e.Key.StartsWith("ASPNETCORE_", StringComparison.Ordinal))
+    .ToDictionary(e => e.Key, e => e.Value));
+
+app.MapGet("/pid", () => Environment.ProcessId);
+
+// Calls another service by its logical name, through service discovery and the resilience handler.
+app.MapGet("/call/{service}", async (string service, IHttpClientFactory clients, CancellationToken ct) =>
+    await clients.CreateClient().GetStringAsync(new Uri($"http://{service}/pid"), ct));
+
+// Proves a graceful stop: ASP.NET Core runs this on SIGTERM, never on SIGKILL.
+var marker = app.Configuration["Probe:ShutdownMarker"];
+if (marker is not null)
+{
+    app.Lifetime.ApplicationStopping.Register(() => File.WriteAllText(marker, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+}
+
+await app.RunAsync();
+return 0;
