@@ -45,8 +45,4 @@ public static class HealthEndpoints
     internal static bool IsHealthPath(string path) =>
         path.Equals(HealthPath, StringComparison.OrdinalIgnoreCase)
         || path.Equals(AlivePath, StringComparison.OrdinalIgnoreCase);
-
-    internal static bool IsHealthPath(PathString path) =>
-        path.Equals(HealthPath, StringComparison.OrdinalIgnoreCase)
-        || path.Equals(AlivePath, StringComparison.OrdinalIgnoreCase);
 }
