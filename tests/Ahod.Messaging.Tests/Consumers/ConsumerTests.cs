@@ -34,6 +34,8 @@ public sealed class ConsumerTests(MessagingFixture fixture)
         await using var db = test.NewDbContext();
         (await db.HandledEvents.CountAsync(h => h.EventId == duplicate.Id, ct)).ShouldBe(1);
         (await db.Set<InboxMessage>().SingleAsync(i => i.EventId == duplicate.Id, ct)).Consumer.ShouldBe(test.ServiceName);
+        // The second copy was skipped, not failed: nothing was dead-lettered.
+        (await DeadLetters(test).DrainAsync(ct)).ShouldBeEmpty();
     }
 
     [Fact]
