@@ -34,6 +34,11 @@ public static class ManifestPublisher
     public static JsonObject Build(DistributedApplicationBuilder builder, string manifestDirectory)
     {
         var resources = new JsonObject();
+        if (builder.Resources.OfType<ProjectResource>().Any())
+        {
+            resources["internal-api-key"] = SecretParameter("internal-api-key");
+        }
+
         foreach (var resource in builder.Resources)
         {
             switch (resource)
@@ -111,6 +116,7 @@ public static class ManifestPublisher
             ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
             ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
             ["HTTP_PORTS"] = $"{{{project.Name}.bindings.http.targetPort}}",
+            ["InternalApi__Key"] = "{internal-api-key.value}",
         };
         foreach (var reference in project.ConnectionReferences)
         {

@@ -80,6 +80,8 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context,
             ["DOTNET_ENVIRONMENT"] = Context.Options.EnvironmentName,
             ["OTEL_SERVICE_NAME"] = project.Name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={project.Name}-{replica.Index.ToString(CultureInfo.InvariantCulture)}",
+            // Service-to-service key for /internal/* endpoints (see ServiceDefaults' InternalApi).
+            ["InternalApi__Key"] = Context.Secrets.GetOrCreate("internal-api-key"),
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = null,

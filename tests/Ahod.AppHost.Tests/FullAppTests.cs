@@ -83,6 +83,18 @@ public sealed class FullAppTests(FullAppFixture fixture) : IClassFixture<FullApp
     }
 
     [Fact]
+    public async Task InternalApi_NeedsTheKeyTheAppHostHandsToProjects()
+    {
+        using var other = _app.CreateHttpClient("other");
+        using var probe = _app.CreateHttpClient("probe");
+
+        (await other.GetAsync("/internal/ping", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/internal/ping") { Headers = { { "X-Ahod-Internal-Key", "guess" } } };
+        (await other.SendAsync(wrong, Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await probe.GetStringAsync("/call-internal/other", Ct)).ShouldBe("pong");
+    }
+
+    [Fact]
     public async Task Health_TurnsUnhealthyWhenPostgresStops_AndRecovers()
     {
         using var http = _app.CreateHttpClient("probe");

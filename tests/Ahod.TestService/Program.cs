@@ -13,6 +13,8 @@ if (builder.Configuration.GetConnectionString("probedb") is not null)
     builder.AddNpgsqlDataSource("probedb");
 }
 
+builder.Services.AddHttpClient("internal").AddInternalApiKey();
+
 var app = builder.Build();
 app.MapDefaultEndpoints();
 
@@ -28,6 +30,11 @@ app.MapGet("/pid", () => Environment.ProcessId);
 // Calls another service by its logical name, through service discovery and the resilience handler.
 app.MapGet("/call/{service}", async (string service, IHttpClientFactory clients, CancellationToken ct) =>
     await clients.CreateClient().GetStringAsync(new Uri($"http://{service}/pid"), ct));
+
+// Service-to-service: only callers holding the AppHost's internal key get in.
+app.MapGet("/internal/ping", () => "pong").RequireInternalApiKey();
+app.MapGet("/call-internal/{service}", async (string service, IHttpClientFactory clients, CancellationToken ct) =>
+    await clients.CreateClient("internal").GetStringAsync(new Uri($"http://{service}/internal/ping"), ct));
 
 // Proves a graceful stop: ASP.NET Core runs this on SIGTERM, never on SIGKILL.
 var marker = app.Configuration["Probe:ShutdownMarker"];
