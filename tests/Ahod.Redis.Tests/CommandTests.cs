@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Ahod.Redis.Tests;
 
-public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class CommandTests(RedisFixture redis) : IAsyncLifetime
 {
     private readonly RedisClient _client = redis.CreateClient();
 
@@ -24,7 +24,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Set_then_get_and_missing_key_is_null()
     {
-        var key = RedisServerFixture.Key("string");
+        var key = RedisFixture.Key("string");
 
         (await _client.StringSetAsync(key, "héllo wörld", cancellationToken: Ct)).ShouldBeTrue();
 
@@ -35,7 +35,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Set_with_expiry_expires()
     {
-        var key = RedisServerFixture.Key("ttl");
+        var key = RedisFixture.Key("ttl");
 
         await _client.StringSetAsync(key, "v", expiry: TimeSpan.FromMilliseconds(150), cancellationToken: Ct);
 
@@ -47,7 +47,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Key_expire_and_delete()
     {
-        var key = RedisServerFixture.Key("expire");
+        var key = RedisFixture.Key("expire");
         await _client.StringSetAsync(key, "v", cancellationToken: Ct);
 
         (await _client.KeyExpireAsync(key, TimeSpan.FromMinutes(1), Ct)).ShouldBeTrue();
@@ -60,7 +60,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Set_if_not_exists_only_writes_once()
     {
-        var key = RedisServerFixture.Key("nx");
+        var key = RedisFixture.Key("nx");
 
         (await _client.StringSetAsync(key, "first", onlyIfNotExists: true, cancellationToken: Ct)).ShouldBeTrue();
         (await _client.StringSetAsync(key, "second", onlyIfNotExists: true, cancellationToken: Ct)).ShouldBeFalse();
@@ -71,7 +71,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Increment_is_atomic_across_concurrent_callers()
     {
-        var key = RedisServerFixture.Key("counter");
+        var key = RedisFixture.Key("counter");
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => _client.StringIncrementAsync(key, cancellationToken: Ct)));
 
@@ -81,7 +81,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Binary_values_round_trip_byte_for_byte()
     {
-        var key = RedisServerFixture.Key("binary");
+        var key = RedisFixture.Key("binary");
         var value = Enumerable.Range(0, 256).Select(i => (byte)i).Concat(Encoding.ASCII.GetBytes("\r\n$-1\r\n")).ToArray();
 
         await _client.StringSetAsync(key, value, cancellationToken: Ct);
@@ -92,7 +92,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Large_value_round_trips()
     {
-        var key = RedisServerFixture.Key("large");
+        var key = RedisFixture.Key("large");
         var value = new byte[3 * 1024 * 1024];
         Random.Shared.NextBytes(value);
 
@@ -104,7 +104,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Server_error_is_thrown_with_its_message_and_the_connection_stays_usable()
     {
-        var key = RedisServerFixture.Key("wrongtype");
+        var key = RedisFixture.Key("wrongtype");
         await _client.SetAddAsync(key, "member", Ct);
 
         var error = await Should.ThrowAsync<RedisServerException>(() => _client.StringGetAsync(key, Ct));
@@ -117,7 +117,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Execute_sends_any_command()
     {
-        var key = RedisServerFixture.Key("raw");
+        var key = RedisFixture.Key("raw");
 
         (await _client.ExecuteAsync("RPUSH", [key, "a", "b", 3], Ct)).AsInt64().ShouldBe(3);
 
@@ -128,7 +128,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Hashes()
     {
-        var key = RedisServerFixture.Key("hash");
+        var key = RedisFixture.Key("hash");
 
         (await _client.HashSetAsync(key, "name", "Ada", Ct)).ShouldBeTrue();
         (await _client.HashSetAsync(key, "name", "Ada L.", Ct)).ShouldBeFalse();
@@ -145,7 +145,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Sets()
     {
-        var key = RedisServerFixture.Key("set");
+        var key = RedisFixture.Key("set");
 
         (await _client.SetAddAsync(key, "a", Ct)).ShouldBeTrue();
         (await _client.SetAddAsync(key, "b", Ct)).ShouldBeTrue();
@@ -160,7 +160,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Sorted_set_range_by_score()
     {
-        var key = RedisServerFixture.Key("zset");
+        var key = RedisFixture.Key("zset");
         await _client.SortedSetAddAsync(key, "late", 30.5, Ct);
         await _client.SortedSetAddAsync(key, "early", 10, Ct);
         await _client.SortedSetAddAsync(key, "middle", 20, Ct);
@@ -177,7 +177,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Lua_script_runs_atomically_with_keys_and_args_and_survives_script_flush()
     {
-        var key = RedisServerFixture.Key("lua");
+        var key = RedisFixture.Key("lua");
         const string script = "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('INCRBY', KEYS[2], ARGV[2])";
 
         var first = await _client.ScriptEvaluateAsync(script, [key, key + ":n"], ["stored", 5], Ct);
@@ -203,7 +203,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Streams_add_range_read_and_trim()
     {
-        var key = RedisServerFixture.Key("stream");
+        var key = RedisFixture.Key("stream");
 
         var first = await _client.StreamAddAsync(key, [new("type", "created"), new("amount", "10")], cancellationToken: Ct);
         var second = await _client.StreamAddAsync(key, [new("type", "paid")], cancellationToken: Ct);
@@ -232,7 +232,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     public async Task Default_database_is_selected()
     {
         await using var db5 = redis.CreateClient("defaultDatabase=5");
-        var key = RedisServerFixture.Key("db");
+        var key = RedisFixture.Key("db");
 
         await db5.StringSetAsync(key, "in five", cancellationToken: Ct);
 
@@ -245,7 +245,7 @@ public sealed class CommandTests(RedisServerFixture redis) : IAsyncLifetime
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        var key = RedisServerFixture.Key("cancel");
+        var key = RedisFixture.Key("cancel");
 
         await Should.ThrowAsync<OperationCanceledException>(() => _client.StringGetAsync(key, cancelled.Token));
         await _client.StringSetAsync(key, "after", cancellationToken: Ct);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Ahod.Redis.Tests;
 
-public sealed class HostingTests(RedisServerFixture redis)
+public sealed class HostingTests(RedisFixture redis)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -27,7 +27,7 @@ public sealed class HostingTests(RedisServerFixture redis)
     [Fact]
     public async Task Health_check_is_unhealthy_within_its_timeout_when_redis_is_down()
     {
-        await using var provider = BuildServices($"127.0.0.1:{RedisServer.FindFreePort()},connectTimeout=10000");
+        await using var provider = BuildServices($"127.0.0.1:{FreePort.Find()},connectTimeout=10000");
 
         var started = DateTime.UtcNow;
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
@@ -40,7 +40,7 @@ public sealed class HostingTests(RedisServerFixture redis)
     [Fact]
     public async Task Health_check_reports_a_failed_login_as_unhealthy()
     {
-        var check = new RedisHealthCheck(new RedisClient($"127.0.0.1:{redis.Server.Port},password=wrong"));
+        var check = new RedisHealthCheck(new RedisClient($"127.0.0.1:{redis.Port},password=wrong"));
 
         var result = await check.CheckHealthAsync(
             new HealthCheckContext { Registration = new HealthCheckRegistration("cache", check, HealthStatus.Unhealthy, null) }, Ct);

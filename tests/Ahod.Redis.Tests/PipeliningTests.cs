@@ -1,12 +1,12 @@
 namespace Ahod.Redis.Tests;
 
-public sealed class PipeliningTests(RedisServerFixture redis)
+public sealed class PipeliningTests(RedisFixture redis)
 {
     [Fact]
     public async Task A_thousand_concurrent_commands_each_get_their_own_reply()
     {
         await using var client = redis.CreateClient();
-        var prefix = RedisServerFixture.Key("pipeline");
+        var prefix = RedisFixture.Key("pipeline");
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Many tasks on the thread pool, released together, each checking its own answers; a reply

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 
 namespace Ahod.Redis.Tests;
 
-public sealed class PubSubTests(RedisServerFixture redis)
+public sealed class PubSubTests(RedisFixture redis)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -11,7 +11,7 @@ public sealed class PubSubTests(RedisServerFixture redis)
     public async Task Subscriber_receives_published_messages_in_order()
     {
         await using var client = redis.CreateClient();
-        var channel = RedisServerFixture.Key("chan");
+        var channel = RedisFixture.Key("chan");
         var received = Channel.CreateUnbounded<(string Channel, string Message)>();
 
         await using (await client.SubscribeAsync(channel, (ch, message) =>
@@ -39,7 +39,7 @@ public sealed class PubSubTests(RedisServerFixture redis)
     public async Task Binary_messages_and_several_handlers_and_a_failing_handler()
     {
         await using var client = redis.CreateClient();
-        var channel = RedisServerFixture.Key("chan");
+        var channel = RedisFixture.Key("chan");
         byte[] payload = [0, 255, 13, 10, 42];
         var first = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var second = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,7 +59,7 @@ public sealed class PubSubTests(RedisServerFixture redis)
     public async Task Only_the_subscribed_channel_is_delivered()
     {
         await using var client = redis.CreateClient();
-        var channel = RedisServerFixture.Key("chan");
+        var channel = RedisFixture.Key("chan");
         var messages = new List<string>();
         var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -2,26 +2,31 @@ using System.Text;
 
 namespace Ahod.Redis.Tests;
 
-/// <summary>These stop their own redis-server, so they never disturb tests using the shared one.</summary>
+/// <summary>
+/// These stop and start their own redis (a separate test app from the harness), so they never disturb tests
+/// using the shared one. A restart keeps the port and the password.
+/// </summary>
 public sealed class ReconnectTests
 {
+    private const string Redis = RedisFixture.ResourceName;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Client_reconnects_after_the_server_restarts()
     {
-        await using var server = await RedisServer.StartNewAsync();
-        await using var client = new RedisClient(server.ConnectionString + ",connectTimeout=2000");
-        var key = RedisServerFixture.Key("reconnect");
+        await using var app = await RedisFixture.StartOwnAsync(Ct);
+        await using var client = new RedisClient(app.GetConnectionString(Redis) + ",connectTimeout=2000");
+        var key = RedisFixture.Key("reconnect");
         await client.StringSetAsync(key, "before", cancellationToken: Ct);
 
-        await server.StopAsync();
+        await app.StopResourceAsync(Redis, Ct);
 
         // While it is down, commands fail with a connection error instead of hanging.
         await Should.ThrowAsync<RedisConnectionException>(() => client.PingAsync(Ct));
         client.IsConnected.ShouldBeFalse();
 
-        await server.StartAsync();
+        await app.StartResourceAsync(Redis, Ct);
 
         // The restarted server has no data (no persistence) but accepts commands on the same client.
         (await client.StringGetAsync(key, Ct)).ShouldBeNull();
@@ -32,15 +37,16 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Requests_waiting_when_the_connection_drops_fail_with_a_connection_error()
     {
-        await using var server = await RedisServer.StartNewAsync();
-        await using var client = new RedisClient(server.ConnectionString);
+        await using var app = await RedisFixture.StartOwnAsync(Ct);
+        await using var client = new RedisClient(app.GetConnectionString(Redis));
         await client.PingAsync(Ct);
 
-        // DEBUG SLEEP holds the reply back, so these are in flight when the server dies.
-        var sleeping = client.ExecuteAsync("DEBUG", ["SLEEP", 5], Ct);
+        // BLPOP on an empty key holds the connection (which the client shares), so it and the pings
+        // queued behind it are in flight when the server stops.
+        var sleeping = client.ExecuteAsync("BLPOP", [RedisFixture.Key("empty"), 5], Ct);
         var queued = Enumerable.Range(0, 10).Select(_ => client.PingAsync(Ct)).ToArray();
         await Task.Delay(200, Ct);
-        await server.StopAsync();
+        await app.StopResourceAsync(Redis, Ct);
 
         await Should.ThrowAsync<RedisConnectionException>(() => sleeping);
         foreach (var request in queued)
@@ -52,9 +58,9 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Subscription_is_restored_after_the_server_restarts()
     {
-        await using var server = await RedisServer.StartNewAsync();
-        await using var client = new RedisClient(server.ConnectionString + ",connectTimeout=5000");
-        var channel = RedisServerFixture.Key("chan");
+        await using var app = await RedisFixture.StartOwnAsync(Ct);
+        await using var client = new RedisClient(app.GetConnectionString(Redis) + ",connectTimeout=5000");
+        var channel = RedisFixture.Key("chan");
         var received = System.Threading.Channels.Channel.CreateUnbounded<string>();
         await using var _ = await client.SubscribeAsync(channel, (_, m) =>
         {
@@ -62,8 +68,8 @@ public sealed class ReconnectTests
             return Task.CompletedTask;
         }, Ct);
 
-        await server.StopAsync();
-        await server.StartAsync();
+        await app.StopResourceAsync(Redis, Ct);
+        await app.StartResourceAsync(Redis, Ct);
 
         // The subscriber reconnects in the background; publish until it is listening again.
         var deadline = DateTime.UtcNow.AddSeconds(10);
