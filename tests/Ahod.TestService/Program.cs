@@ -27,6 +27,48 @@ app.MapGet("/env", () => Environment.GetEnvironmentVariables().Cast<DictionaryEn
 
 app.MapGet("/pid", () => Environment.ProcessId);
 
+// What reached this service, so gateway tests can see which headers were stripped, added or propagated.
+app.MapGet("/headers", (HttpRequest request) => request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+app.MapPost("/headers", (HttpRequest request) => request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+
+// Counts the body it receives, so a test can tell what a proxy let through.
+app.MapPost("/echo-length", async (HttpRequest request) =>
+{
+    var length = 0L;
+    var buffer = new byte[16 * 1024];
+    int read;
+    while ((read = await request.Body.ReadAsync(buffer)) > 0)
+    {
+        length += read;
+    }
+
+    return length;
+});
+
+// Echoes every WebSocket message back, and the subprotocol the client asked for first.
+app.UseWebSockets();
+app.Map("/hubs/echo", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        return Results.BadRequest();
+    }
+
+    using var socket = await context.WebSockets.AcceptWebSocketAsync(context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault());
+    var buffer = new byte[16 * 1024];
+    while (true)
+    {
+        var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+        if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+        {
+            await socket.CloseAsync(result.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, result.CloseStatusDescription, context.RequestAborted);
+            return Results.Empty;
+        }
+
+        await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, context.RequestAborted);
+    }
+});
+
 // Calls another service by its logical name, through service discovery and the resilience handler.
 app.MapGet("/call/{service}", async (string service, IHttpClientFactory clients, CancellationToken ct) =>
     await clients.CreateClient().GetStringAsync(new Uri($"http://{service}/pid"), ct));

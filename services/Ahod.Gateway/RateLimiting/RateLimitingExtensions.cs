@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Ahod.Gateway.Security;
+using Ahod.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace Ahod.Gateway.RateLimiting;
+
+public static class RateLimitingExtensions
+{
+    /// <summary>
+    /// One chained global limiter: per IP for everything, per user when a valid token came with the call, and the
+    /// strict credential bucket on sign-in/sign-up. A request needs a token from every bucket that applies to it.
+    /// </summary>
+    public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((options, gateway) =>
+        {
+            var limits = gateway.Value.RateLimits;
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("ip:" + ClientAddress(context), limits.PerIp)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    !IsExempt(context) && context.User.TryGetUserId(out var userId)
+                        ? Bucket("user:" + userId.ToString("N"), limits.PerUser)
+                        : RateLimitPartition.GetNoLimiter("anonymous")),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    PublicEndpoints.IsCredentialEndpoint(context.Request)
+                        ? Bucket("auth:" + ClientAddress(context), limits.Auth)
+                        : RateLimitPartition.GetNoLimiter("not-auth")));
+
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await GatewayProblems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"Rate limit reached; retry in {seconds} s.");
+            };
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> Bucket(string key, TokenBucketOptions bucket) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = bucket.TokenLimit,
+            TokensPerPeriod = bucket.TokensPerPeriod,
+            ReplenishmentPeriod = bucket.ReplenishmentPeriod,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    /// <summary>Probes and CORS preflights must never be starved by a flood.</summary>
+    private static bool IsExempt(HttpContext context) =>
+        HttpMethods.IsOptions(context.Request.Method)
+        || context.Request.Path.Equals(HealthEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.Equals(HealthEndpoints.AlivePath, StringComparison.OrdinalIgnoreCase);
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
+        // One IPv6 host usually owns a whole /64: keying on the full address would let it rotate freely.
+        { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => Prefix64(v6),
+        var v4 => v4.ToString(),
+    };
+
+    private static string Prefix64(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}

@@ -1,0 +1,32 @@
+using Ahod.ServiceDefaults;
+
+namespace Ahod.Gateway.Routing;
+
+/// <summary>
+/// Turns a logical service and the request's path into the upstream URL, from the same
+/// services:&lt;name&gt;:http:0 entries every Ahod service uses; null when the service is not configured
+/// (not deployed yet, or left out of this environment).
+/// </summary>
+public sealed class ServiceDestinations(IConfiguration configuration)
+{
+    private static readonly UriCreationOptions Exact = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    public Uri? Resolve(string service, PathString path, QueryString query)
+    {
+        Uri endpoint;
+        try
+        {
+            endpoint = ServiceEndpointResolver.Resolve(new Uri($"https+http://{service}/"), configuration);
+        }
+        catch (ServiceEndpointNotFoundException)
+        {
+            return null;
+        }
+
+        // Built as a string so the client's escaping reaches the service byte for byte (no re-escaping, no dot-segment games).
+        var target = endpoint.GetLeftPart(UriPartial.Authority) + endpoint.AbsolutePath.TrimEnd('/') + path.ToUriComponent() + query.ToUriComponent();
+        return Uri.TryCreate(target, Exact, out var uri) ? uri : null;
+    }
+
+    public bool IsConfigured(string service) => Resolve(service, "/", QueryString.Empty) is not null;
+}
