@@ -33,9 +33,20 @@ namespace Ahod.AppHost
         public static void Compose(DistributedApplicationBuilder builder)
         {
             var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 15432);
-            builder.AddRedis(ResourceNames.Redis, port: 16379);
-            builder.AddRabbitMQ(ResourceNames.RabbitMq, port: 16672, distributionPort: 16673, epmdPort: 16674);
-            _ = postgres;
+            var redis = builder.AddRedis(ResourceNames.Redis, port: 16379);
+            var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq, port: 16672, distributionPort: 16673, epmdPort: 16674);
+
+            var identityDb = postgres.AddDatabase("identitydb");
+            var identity = builder.AddProject("identity", "services/Ahod.Identity", port: 8101)
+                .WithReference(identityDb).WithReference(redis).WithReference(rabbit)
+                .WaitFor(postgres).WaitFor(redis).WaitFor(rabbit).WithHttpHealthCheck()
+                .WithEnvironment("Jwt__KeyDirectory", Path.Combine(builder.Options.StateDirectory, "keys"))
+                .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
+            _ = identity;
+
+            builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
+                .WithExternalHttpEndpoints().WithHttpHealthCheck()
+                .WithReference(identity).WaitFor(identity);
         }
     }
 }

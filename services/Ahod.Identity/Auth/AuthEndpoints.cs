@@ -1,0 +1,19 @@
+namespace Ahod.Identity.Auth;
+
+public static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/auth").WithTags("Auth");
+
+        group.MapPost("/signup", SignUp.HandleAsync).WithName("SignUp");
+        group.MapPost("/signin", SignIn.HandleAsync).WithName("SignIn");
+        group.MapPost("/refresh", Sessions.RefreshAsync).WithName("Refresh");
+        group.MapPost("/signout", Sessions.SignOutAsync).WithName("SignOut");
+        group.MapPost("/verify-email", VerifyEmail.HandleAsync).WithName("VerifyEmail");
+        group.MapPost("/verify-email/resend", VerifyEmail.ResendAsync).WithName("ResendVerificationEmail").RequireAuthorization();
+        group.MapGet("/me", Me.HandleAsync).WithName("Me").RequireAuthorization();
+
+        return group;
+    }
+}

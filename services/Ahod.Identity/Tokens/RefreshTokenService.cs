@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using Ahod.Identity.Data;
+using Ahod.Redis;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ahod.Identity.Tokens;
+
+/// <summary>
+/// Opaque 256-bit refresh tokens, stored as SHA-256, rotated on every use. A token used twice means it was
+/// stolen (or the legitimate client lost a race with the thief): the whole family is revoked, including the
+/// newest token. PostgreSQL is the source of truth; Redis holds revoked family ids as a fast early check.
+/// </summary>
+public sealed class RefreshTokenService(IdentityDbContext db, RedisClient redis, TimeProvider time, ILogger<RefreshTokenService> logger)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
+
+    public sealed record Issued(string Token, DateTimeOffset ExpiresAt, Guid FamilyId);
+
+    public enum Outcome { Rotated, Invalid, Reused }
+
+    public sealed record RotationResult(Outcome Outcome, Issued? Issued = null, Guid UserId = default);
+
+    /// <summary>Starts a new family (a sign-in or sign-up); the caller saves the context.</summary>
+    public Issued StartFamily(Guid userId)
+    {
+        var family = new RefreshTokenFamily { UserId = userId, CreatedAt = time.GetUtcNow() };
+        db.RefreshTokenFamilies.Add(family);
+        return AddToken(family.Id);
+    }
+
+    public async Task<RotationResult> RotateAsync(string presented, CancellationToken cancellationToken)
+    {
+        var hash = Hash(presented);
+        var token = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (token is null)
+        {
+            return new RotationResult(Outcome.Invalid);
+        }
+
+        if (await IsRevokedInCacheAsync(token.FamilyId, cancellationToken))
+        {
+            return new RotationResult(Outcome.Invalid);
+        }
+
+        var family = await db.RefreshTokenFamilies.AsNoTracking().SingleAsync(f => f.Id == token.FamilyId, cancellationToken);
+        var now = time.GetUtcNow();
+        if (family.RevokedAt is not null || token.ExpiresAt <= now)
+        {
+            return new RotationResult(Outcome.Invalid);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The conditional update is the race guard: of two concurrent uses of one token exactly one wins.
+        var claimed = await db.RefreshTokens
+            .Where(t => t.Id == token.Id && t.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}; revoking the family.", family.Id, family.UserId);
+            await RevokeFamiliesAsync([family.Id], "reuse", cancellationToken);
+            return new RotationResult(Outcome.Reused, UserId: family.UserId);
+        }
+
+        var issued = AddToken(family.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RotationResult(Outcome.Rotated, issued, family.UserId);
+    }
+
+    /// <summary>Sign-out: revokes the family of the presented token, whatever state it is in.</summary>
+    public async Task RevokeFamilyOfAsync(string presented, CancellationToken cancellationToken)
+    {
+        var hash = Hash(presented);
+        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(cancellationToken);
+        if (familyId is { } id)
+        {
+            await RevokeFamiliesAsync([id], "signout", cancellationToken);
+        }
+    }
+
+    /// <summary>Revokes every live family of the user (erasure); returns their ids.</summary>
+    public async Task<IReadOnlyList<Guid>> RevokeAllAsync(Guid userId, string reason, CancellationToken cancellationToken)
+    {
+        var ids = await db.RefreshTokenFamilies.Where(f => f.UserId == userId && f.RevokedAt == null).Select(f => f.Id).ToListAsync(cancellationToken);
+        await RevokeFamiliesAsync(ids, reason, cancellationToken);
+        return ids;
+    }
+
+    private async Task RevokeFamiliesAsync(IReadOnlyList<Guid> familyIds, string reason, CancellationToken cancellationToken)
+    {
+        if (familyIds.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await db.RefreshTokenFamilies
+            .Where(f => familyIds.Contains(f.Id) && f.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevokedReason, reason), cancellationToken);
+        foreach (var id in familyIds)
+        {
+            try
+            {
+                // Kept as long as any token of the family could still be presented.
+                await redis.StringSetAsync(RevokedKey(id), reason, Lifetime, cancellationToken: cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // PostgreSQL already holds the revocation; the cache only saves a query.
+                logger.LogWarning(e, "Could not cache the revocation of family {FamilyId} in Redis.", id);
+            }
+        }
+    }
+
+    private async Task<bool> IsRevokedInCacheAsync(Guid familyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await redis.KeyExistsAsync(RevokedKey(familyId), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Redis is unavailable for the revocation check; falling back to PostgreSQL.");
+            return false;
+        }
+    }
+
+    private Issued AddToken(Guid familyId)
+    {
+        var token = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        var expiresAt = now + Lifetime;
+        db.RefreshTokens.Add(new RefreshToken { FamilyId = familyId, TokenHash = Hash(token), CreatedAt = now, ExpiresAt = expiresAt });
+        return new Issued(token, expiresAt, familyId);
+    }
+
+    internal static string RevokedKey(Guid familyId) => $"identity:revoked-family:{familyId:N}";
+
+    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+
+    public static string Base64UrlEncode(byte[] bytes) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(bytes);
+}

@@ -1,0 +1,98 @@
+using Ahod.AppHost;
+using Ahod.AppHost.Model;
+using Ahod.Identity.Tests;
+using Ahod.Testing;
+
+[assembly: AssemblyFixture(typeof(IdentityAppFixture))]
+
+namespace Ahod.Identity.Tests;
+
+/// <summary>
+/// The real Ahod app model with Identity and what it needs (PostgreSQL, Redis, RabbitMQ), once per run.
+/// Tests isolate themselves by creating their own users.
+/// </summary>
+public sealed class IdentityAppFixture : IAsyncLifetime
+{
+    /// <summary>Resources the tests need: Identity, and whatever it references and waits for.</summary>
+    public static readonly string[] Resources = ["identity"];
+
+    private TestApp? _app;
+
+    /// <summary>Whoever signs up with this email becomes admin (Identity:AdminEmails).</summary>
+    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@ahod.test";
+
+    public string StateDirectory { get; private set; } = "";
+
+    public TestApp App => _app ?? throw new InvalidOperationException("The test app has not started.");
+
+    public string IdentityDbConnectionString => App.GetConnectionString("identitydb");
+
+    public string RabbitMqConnectionString => App.GetConnectionString("rabbitmq");
+
+    /// <summary>The folder Identity writes verification emails into (Email:PickupDirectory).</summary>
+    public string MailDirectory => Path.Combine(StateDirectory, "mail");
+
+    /// <summary>The folder Identity keeps its development signing keys in (Jwt:KeyDirectory).</summary>
+    public string KeyDirectory => Path.Combine(StateDirectory, "keys");
+
+    /// <summary>
+    /// The one place tests get their HTTP client: switch this to the gateway once it is in the app model
+    /// and every test goes through the public entry point.
+    /// </summary>
+    public HttpClient CreateClient() => App.CreateHttpClient("identity");
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(builder =>
+        {
+            AhodApp.Compose(builder);
+            StateDirectory = builder.Options.StateDirectory;
+            var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
+            identity.Environment["Identity__AdminEmails__0"] = AdminEmail;
+            var keep = Closure(builder, Resources);
+            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+            {
+                builder.Remove(name);
+            }
+        }, TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    // The same closure TestApp.StartAhodAsync keeps; repeated here because the fixture also sets Identity's environment.
+    private static HashSet<string> Closure(DistributedApplicationBuilder builder, IEnumerable<string> names)
+    {
+        var byName = builder.Resources.ToDictionary(r => r.Name);
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(names);
+        while (stack.TryPop(out var name))
+        {
+            if (!keep.Add(name))
+            {
+                continue;
+            }
+
+            var resource = byName[name];
+            foreach (var dependency in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
+            {
+                stack.Push(dependency.Name);
+            }
+
+            if (resource is ProjectResource project)
+            {
+                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
+                {
+                    stack.Push(reference);
+                }
+            }
+        }
+
+        return keep;
+    }
+}
