@@ -44,9 +44,14 @@ namespace Ahod.AppHost
                 .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
             _ = identity;
 
+            var payments = builder.AddProject("payments", "services/Ahod.Payments", port: 8102)
+                .WithReference(postgres.AddDatabase("paymentsdb")).WithReference(rabbit).WithReference(identity)
+                .WaitFor(postgres).WaitFor(rabbit).WaitFor(identity).WithHttpHealthCheck();
+
             builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
                 .WithExternalHttpEndpoints().WithHttpHealthCheck()
-                .WithReference(identity).WaitFor(identity);
+                .WithReference(identity).WaitFor(identity)
+                .WithReference(payments);
         }
     }
 }

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Ahod.Payments.Ledger;
+using Ahod.ServiceDefaults;
+
+namespace Ahod.Payments.Idempotency;
+
+/// <summary>Runs a money-moving POST under its <c>Idempotency-Key</c>: claim, execute once, store, replay.</summary>
+internal static class Idempotent
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static async Task<IResult> ExecuteAsync(
+        HttpContext http, object body, Func<IdempotencyClaim, Task<StoredResponse>> execute)
+    {
+        var key = http.Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [HeaderName] = ["Required on every request that moves money: a unique string of at most 255 characters (a UUID is ideal)."] },
+                title: "Idempotency-Key header missing or invalid.");
+        }
+
+        var store = http.RequestServices.GetRequiredService<IdempotencyStore>();
+        var hash = IdempotencyStore.Hash(http.Request.Path, body, ApiJson.Options);
+        var claim = await store.ClaimAsync(http.User.GetUserId(), key, hash, http.RequestAborted);
+        switch (claim)
+        {
+            case ClaimResult.Replay replay:
+                http.Response.Headers[ReplayedHeader] = "true";
+                return ApiResponses.ToResult(replay.Response);
+            case ClaimResult.KeyReused:
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "Idempotency-Key reused.", detail: "This key was already used with a different request body.");
+            case ClaimResult.InFlight:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                    title: "Request in progress.", detail: "A request with this Idempotency-Key is still running; retry shortly.");
+        }
+
+        var acquired = ((ClaimResult.Acquired)claim).Claim;
+        try
+        {
+            return ApiResponses.ToResult(await execute(acquired));
+        }
+        catch (LedgerUnavailableException)
+        {
+            await store.ReleaseAsync(acquired);
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Payments temporarily unavailable.", detail: "Nothing was applied; retry with the same Idempotency-Key.");
+        }
+        catch
+        {
+            await store.ReleaseAsync(acquired);
+            throw;
+        }
+    }
+}
+
+/// <summary>The service's JSON settings for bodies it stores and replays byte for byte.</summary>
+internal static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

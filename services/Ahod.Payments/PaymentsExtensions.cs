@@ -1,0 +1,69 @@
+using Ahod.Messaging;
+using Ahod.Messaging.Contracts;
+using Ahod.Payments.Accounts;
+using Ahod.Payments.Data;
+using Ahod.Payments.Events;
+using Ahod.Payments.Idempotency;
+using Ahod.Payments.Internal;
+using Ahod.Payments.Ledger;
+using Ahod.Payments.Providers;
+using Ahod.Payments.Security;
+using Ahod.Payments.Transfers;
+using Ahod.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace Ahod.Payments;
+
+public static class PaymentsExtensions
+{
+    public const string DatabaseName = "paymentsdb";
+
+    public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+
+        builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, ConfigureDbContext);
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseName)!;
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build());
+        services.AddSingleton(sp => new IdempotencyDataSource(
+            new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString)
+                .UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build()));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LedgerExecutor>();
+        services.AddSingleton<LedgerBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerBatcher>());
+        services.AddHostedService<LedgerMaintenance>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<DestinationProtector>();
+        services.AddSingleton<IPaymentProvider, SandboxProvider>();
+
+        builder.AddRabbitMQClient("rabbitmq");
+        services.ConfigureMessaging(o => o.ServiceName ??= "payments");
+        services.AddOutboxRelay<PaymentsDbContext>();
+        services.AddIntegrationEventHandler<UserRegistered, UserRegisteredHandler, PaymentsDbContext>();
+        services.AddIntegrationEventHandler<UserErased, UserErasedHandler, PaymentsDbContext>();
+        return builder;
+    }
+
+    /// <summary>As the service configures its context; tests reuse it for the schema check.</summary>
+    public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
+        // Migrations are hand-written (no EF Design here), so there is no model snapshot to compare with.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    public static WebApplication MapPaymentsEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/payments").RequireAuthorization();
+        api.MapAccountsEndpoints();
+        api.MapMoneyEndpoints();
+        api.MapHistoryEndpoints();
+
+        app.MapGroup("/internal").RequireInternalApiKey().MapInternalEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using Ahod.AppHost;
+using Ahod.AppHost.Model;
+using Ahod.Payments.Tests;
+using Ahod.Testing;
+
+[assembly: AssemblyFixture(typeof(PaymentsAppFixture))]
+// Some tests stop RabbitMQ or kill Payments: they must not pull the ground from under others running beside them.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Ahod.Payments.Tests;
+
+/// <summary>The real app model (gateway, identity, payments and their servers), started once per run.</summary>
+public sealed class PaymentsAppFixture : IAsyncLifetime
+{
+    private TestApp? _app;
+
+    public TestApp App => _app ?? throw new InvalidOperationException("The test app has not started.");
+
+    public string StateDirectory { get; private set; } = "";
+
+    public string MailDirectory => Path.Combine(StateDirectory, "mail");
+
+    public string PaymentsDb => App.GetConnectionString("paymentsdb");
+
+    public string RabbitMq => App.GetConnectionString("rabbitmq");
+
+    /// <summary>Every public call goes through the gateway, as a client's would.</summary>
+    public HttpClient CreateClient() => App.CreateHttpClient("gateway");
+
+    /// <summary>Straight to Payments, for its internal API (which the gateway never routes).</summary>
+    public HttpClient CreatePaymentsClient() => App.CreateHttpClient("payments");
+
+    public string InternalApiKey => _internalKey;
+
+    private readonly string _internalKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(builder =>
+        {
+            AhodApp.Compose(builder);
+            StateDirectory = builder.Options.StateDirectory;
+            var keep = new HashSet<string> { "gateway", "payments", "identity", "postgres", "paymentsdb", "identitydb", "redis", "rabbitmq" };
+            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+            {
+                builder.Remove(name);
+            }
+
+            var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
+            // Tests create many users and fire thousands of requests from one address.
+            foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
+            {
+                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "1000000";
+                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "1000000";
+            }
+
+            // A known internal key, so tests can call /internal like a sibling service.
+            projects["payments"].Environment["InternalApi__Key"] = _internalKey;
+            projects["payments"].Environment["Payments__SandboxSettlementDelay"] = "00:00:01";
+            projects["payments"].Environment["Payments__BackgroundInterval"] = "00:00:00.250";
+        }, TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
