@@ -31,19 +31,9 @@ app.MapGet("/pid", () => Environment.ProcessId);
 app.MapGet("/headers", (HttpRequest request) => request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
 app.MapPost("/headers", (HttpRequest request) => request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
 
-// Counts the body it receives, so a test can tell what a proxy let through.
-app.MapPost("/echo-length", async (HttpRequest request) =>
-{
-    var length = 0L;
-    var buffer = new byte[16 * 1024];
-    int read;
-    while ((read = await request.Body.ReadAsync(buffer)) > 0)
-    {
-        length += read;
-    }
-
-    return length;
-});
+// Counts the body it receives, so a test can tell what a proxy let through (gateway tests also route listing image uploads here).
+app.MapPost("/echo-length", CountBodyAsync);
+app.MapPost("/api/listings/{id}/images", CountBodyAsync);
 
 // Echoes every WebSocket message back, and the subprotocol the client asked for first.
 app.UseWebSockets();
@@ -87,3 +77,16 @@ if (marker is not null)
 
 await app.RunAsync();
 return 0;
+
+static async Task<long> CountBodyAsync(HttpRequest request)
+{
+    var length = 0L;
+    var buffer = new byte[16 * 1024];
+    int read;
+    while ((read = await request.Body.ReadAsync(buffer)) > 0)
+    {
+        length += read;
+    }
+
+    return length;
+}
