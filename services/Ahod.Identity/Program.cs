@@ -12,6 +12,9 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+// After the ProblemDetails middleware, so a 401/403 from authorization gets a problem body too.
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapJwksEndpoints();
 app.MapAuthEndpoints();

@@ -16,7 +16,9 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     /// <summary>Resources the tests need: Identity, and whatever it references and waits for.</summary>
     public static readonly string[] Resources = ["identity"];
 
+    private readonly SemaphoreSlim _adminGate = new(1, 1);
     private TestApp? _app;
+    private Session? _admin;
 
     /// <summary>Whoever signs up with this email becomes admin (Identity:AdminEmails).</summary>
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@ahod.test";
@@ -38,8 +40,24 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     /// <summary>
     /// The one place tests get their HTTP client: switch this to the gateway once it is in the app model
     /// and every test goes through the public entry point.
+    /// Cookies are off: tests send the refresh cookie explicitly, to replay old ones like an attacker would.
     /// </summary>
-    public HttpClient CreateClient() => App.CreateHttpClient("identity");
+    public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = App.GetEndpoint("identity"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The run's one admin, signed up on first use with <see cref="AdminEmail"/>.</summary>
+    public async Task<Session> GetAdminAsync()
+    {
+        await _adminGate.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            return _admin ??= await new IdentityApi(this).SignUpAsync(IdentityApi.NewUser() with { Email = AdminEmail });
+        }
+        finally
+        {
+            _adminGate.Release();
+        }
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -59,6 +77,7 @@ public sealed class IdentityAppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _adminGate.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
