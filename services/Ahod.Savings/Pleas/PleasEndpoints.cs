@@ -1,0 +1,181 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Ahod.Savings.Communities;
+using Ahod.Savings.Data;
+using Ahod.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ahod.Savings.Pleas;
+
+public sealed record CreatePleaRequest([Required, MinLength(3), MaxLength(200)] string Title, [Required, MaxLength(4000)] string Body);
+
+public sealed record VoteRequest(bool InFavor);
+
+public sealed record PleaResponse(Guid Id, Guid CommunityId, Guid UserId, string Title, string Body, string Status, int InFavor, int Against, int Electorate, DateTimeOffset CreatedAt, DateTimeOffset? DecidedAt);
+
+public sealed record VoteResponse(Guid PleaId, Guid UserId, bool InFavor, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A member asks the group (e.g. an earlier payout because a loan payment is due). A plea passes with a majority
+/// of the current members in favour and fails once a majority cannot be reached; a passed plea lets the admin
+/// reorder the rotation mid-season.
+/// </summary>
+public static class PleasEndpoints
+{
+    public static RouteGroupBuilder MapPleasEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/communities/{id:guid}/pleas").RequireAuthorization().WithTags("Pleas");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapPost("/{pleaId:guid}/votes", VoteAsync);
+        group.MapGet("/{pleaId:guid}/votes", ListVotesAsync);
+        return group;
+    }
+
+    internal static async Task<Results<Created<PleaResponse>, ProblemHttpResult>> CreateAsync(
+        Guid id, CreatePleaRequest request, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var userId = user.GetUserId();
+        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken);
+        if (access is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (!access.IsMember)
+        {
+            return Problems.Forbidden("Only members can ask the group.");
+        }
+
+        var plea = new Plea
+        {
+            Id = Guid.CreateVersion7(),
+            CommunityId = id,
+            UserId = userId,
+            Title = request.Title.Trim(),
+            Body = request.Body.Trim(),
+            Status = PleaStatuses.Open,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Pleas.Add(plea);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/communities/{id}/pleas/{plea.Id}", await ToResponseAsync(db, plea, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<PleaResponse>>, ProblemHttpResult>> ListAsync(
+        Guid id, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
+    {
+        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
+        if (access is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (!access.IsMember)
+        {
+            return Problems.Forbidden("Only members see the community's pleas.");
+        }
+
+        var pleas = await db.Pleas.AsNoTracking().Where(p => p.CommunityId == id).OrderByDescending(p => p.CreatedAt).Take(100).ToListAsync(cancellationToken);
+        var result = new List<PleaResponse>();
+        foreach (var plea in pleas)
+        {
+            result.Add(await ToResponseAsync(db, plea, cancellationToken));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<PleaResponse>>(result);
+    }
+
+    internal static async Task<Results<Ok<PleaResponse>, ProblemHttpResult>> VoteAsync(
+        Guid id, Guid pleaId, VoteRequest request, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var userId = user.GetUserId();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken, forUpdate: true);
+        if (access is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (!access.IsMember)
+        {
+            return Problems.Forbidden("Only members vote.");
+        }
+
+        var plea = await db.Pleas.SingleOrDefaultAsync(p => p.Id == pleaId && p.CommunityId == id, cancellationToken);
+        if (plea is null)
+        {
+            return Problems.NotFound("plea");
+        }
+
+        if (plea.Status != PleaStatuses.Open)
+        {
+            return Problems.Rule("Voting is closed.", $"The plea was {plea.Status}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var vote = await db.PleaVotes.SingleOrDefaultAsync(v => v.PleaId == pleaId && v.UserId == userId, cancellationToken);
+        if (vote is null)
+        {
+            db.PleaVotes.Add(new PleaVote { PleaId = pleaId, UserId = userId, InFavor = request.InFavor, CreatedAt = now });
+        }
+        else
+        {
+            vote.InFavor = request.InFavor;
+            vote.CreatedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var tally = await ToResponseAsync(db, plea, cancellationToken);
+        if (tally.InFavor * 2 > tally.Electorate)
+        {
+            plea.Status = PleaStatuses.Passed;
+            plea.DecidedAt = now;
+        }
+        else if (tally.Against * 2 >= tally.Electorate)
+        {
+            plea.Status = PleaStatuses.Rejected;
+            plea.DecidedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(tally with { Status = plea.Status, DecidedAt = plea.DecidedAt });
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<VoteResponse>>, ProblemHttpResult>> ListVotesAsync(
+        Guid id, Guid pleaId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
+    {
+        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
+        if (access is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (!access.IsMember)
+        {
+            return Problems.Forbidden("Only members see the votes.");
+        }
+
+        if (!await db.Pleas.AnyAsync(p => p.Id == pleaId && p.CommunityId == id, cancellationToken))
+        {
+            return Problems.NotFound("plea");
+        }
+
+        var votes = await db.PleaVotes.AsNoTracking().Where(v => v.PleaId == pleaId).OrderBy(v => v.CreatedAt)
+            .Select(v => new VoteResponse(v.PleaId, v.UserId, v.InFavor, v.CreatedAt)).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<VoteResponse>>(votes);
+    }
+
+    private static async Task<PleaResponse> ToResponseAsync(SavingsDbContext db, Plea plea, CancellationToken cancellationToken)
+    {
+        // Only current members' votes count, so someone who left cannot swing the decision.
+        var votes = await db.PleaVotes.Where(v => v.PleaId == plea.Id &&
+                db.Members.Any(m => m.CommunityId == plea.CommunityId && m.UserId == v.UserId && (m.Status == MemberStatuses.Active || m.Status == MemberStatuses.Suspended)))
+            .Select(v => v.InFavor).ToListAsync(cancellationToken);
+        var electorate = await db.Members.CountAsync(m => m.CommunityId == plea.CommunityId && (m.Status == MemberStatuses.Active || m.Status == MemberStatuses.Suspended), cancellationToken);
+        return new PleaResponse(plea.Id, plea.CommunityId, plea.UserId, plea.Title, plea.Body, plea.Status,
+            votes.Count(v => v), votes.Count(v => !v), electorate, plea.CreatedAt, plea.DecidedAt);
+    }
+}

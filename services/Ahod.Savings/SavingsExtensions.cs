@@ -1,0 +1,67 @@
+using Ahod.Messaging;
+using Ahod.Messaging.Contracts;
+using Ahod.Messaging.Outbox;
+using Ahod.Savings.Communities;
+using Ahod.Savings.Cycles;
+using Ahod.Savings.Data;
+using Ahod.Savings.Events;
+using Ahod.Savings.Gdpr;
+using Ahod.Savings.Ledger;
+using Ahod.Savings.Loans;
+using Ahod.Savings.Membership;
+using Ahod.Savings.Payouts;
+using Ahod.Savings.Pleas;
+using Ahod.Savings.Scheduling;
+using Ahod.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Ahod.Savings;
+
+public static class SavingsExtensions
+{
+    public const string DatabaseName = "savingsdb";
+
+    public static IHostApplicationBuilder AddSavings(this IHostApplicationBuilder builder)
+    {
+        builder.AddJwtBearerDefaults();
+        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, ConfigureDbContext);
+        builder.AddRabbitMQClient("rabbitmq");
+
+        var services = builder.Services;
+        services.AddValidation();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOutboxRelay<SavingsDbContext>();
+        services.AddIntegrationEventHandler<UserErased, UserErasedHandler, SavingsDbContext>();
+
+        services.AddHttpClient<PaymentsClient>(http => http.BaseAddress = new Uri("http://payments")).AddInternalApiKey();
+        services.AddScoped<ContributionService>();
+        services.AddScoped<PayoutService>();
+        services.AddScoped<SchedulerLeaseStore>();
+
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        services.AddSingleton<InviteEmailSender>();
+
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SavingsScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<SavingsScheduler>());
+        return builder;
+    }
+
+    /// <summary>As the service configures its DbContext; tests build theirs with the same options.</summary>
+    public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
+        // The migrations are hand-written SQL (EF Core Design is not available here), so EF's snapshot check does
+        // not apply; SchemaAssert proves instead that they build exactly the model's schema.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    public static WebApplication MapSavingsEndpoints(this WebApplication app)
+    {
+        app.MapCommunitiesEndpoints();
+        app.MapMembershipEndpoints();
+        app.MapCyclesEndpoints();
+        app.MapPleasEndpoints();
+        app.MapLoansEndpoints();
+        app.MapGdprEndpoints();
+        return app;
+    }
+}
