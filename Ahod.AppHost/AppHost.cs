@@ -48,10 +48,16 @@ namespace Ahod.AppHost
                 .WithReference(postgres.AddDatabase("paymentsdb")).WithReference(rabbit).WithReference(identity)
                 .WaitFor(postgres).WaitFor(rabbit).WaitFor(identity).WithHttpHealthCheck();
 
+            var savings = builder.AddProject("savings", "services/Ahod.Savings", port: 8103)
+                .WithReference(postgres.AddDatabase("savingsdb")).WithReference(rabbit).WithReference(identity).WithReference(payments)
+                .WaitFor(postgres).WaitFor(rabbit).WaitFor(payments).WithHttpHealthCheck()
+                .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
+
             builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
                 .WithExternalHttpEndpoints().WithHttpHealthCheck()
                 .WithReference(identity).WaitFor(identity)
-                .WithReference(payments);
+                .WithReference(payments)
+                .WithReference(savings);
         }
     }
 }
