@@ -1,0 +1,100 @@
+using Ahod.AppHost;
+using Ahod.AppHost.Model;
+using Ahod.Savings.Tests;
+using Ahod.Testing;
+
+[assembly: AssemblyFixture(typeof(SavingsAppFixture))]
+
+namespace Ahod.Savings.Tests;
+
+/// <summary>The real app model through the gateway: savings and what it references (identity, payments, servers).</summary>
+public sealed class SavingsAppFixture : IAsyncLifetime
+{
+    private TestApp? _app;
+
+    public TestApp App => _app ?? throw new InvalidOperationException("The test app has not started.");
+
+    public string StateDirectory { get; private set; } = "";
+
+    public string MailDirectory => Path.Combine(StateDirectory, "mail");
+
+    public string SavingsDb => App.GetConnectionString("savingsdb");
+
+    /// <summary>Known to the test so it can read pot balances from Payments' internal API, like Savings does.</summary>
+    public string InternalApiKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public HttpClient CreateClient() => App.CreateHttpClient("gateway");
+
+    public HttpClient CreateInternalClient(string service)
+    {
+        var client = App.CreateHttpClient(service);
+        client.DefaultRequestHeaders.Add("X-Ahod-Internal-Key", InternalApiKey);
+        return client;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(builder =>
+        {
+            AhodApp.Compose(builder);
+            StateDirectory = builder.Options.StateDirectory;
+            var keep = Closure(builder, "gateway", "savings");
+            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+            {
+                builder.Remove(name);
+            }
+
+            var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
+            // Tests create many users and fire many requests from one address.
+            foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
+            {
+                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "1000000";
+                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "1000000";
+            }
+
+            foreach (var project in projects.Values)
+            {
+                project.Environment["InternalApi__Key"] = InternalApiKey;
+            }
+        }, TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static HashSet<string> Closure(DistributedApplicationBuilder builder, params string[] names)
+    {
+        var byName = builder.Resources.ToDictionary(r => r.Name);
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(names);
+        while (stack.Count > 0)
+        {
+            var name = stack.Pop();
+            if (!keep.Add(name))
+            {
+                continue;
+            }
+
+            var resource = byName[name];
+            foreach (var d in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
+            {
+                stack.Push(d.Name);
+            }
+
+            if (resource is ProjectResource project)
+            {
+                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
+                {
+                    stack.Push(reference);
+                }
+            }
+        }
+
+        return keep;
+    }
+}
