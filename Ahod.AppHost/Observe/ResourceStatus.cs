@@ -70,7 +70,11 @@ public sealed class ResourceNotifications
         ResourceSnapshot updated;
         lock (_gate)
         {
-            var current = _snapshots[name];
+            if (!_snapshots.TryGetValue(name, out var current))
+            {
+                return; // not part of this app model (removed before build)
+            }
+
             updated = change(current);
             if (updated == current)
             {

@@ -48,6 +48,7 @@ internal abstract class ServerRunner<T>(T server, RunContext context) : Resource
         await WaitUntilAsync(IsHealthyAsync, process, ReadyTimeout, Server.Name, cancellationToken).ConfigureAwait(false);
         await AfterReadyAsync(cancellationToken).ConfigureAwait(false);
         SetState(ResourceState.Running, pids: [process.Pid]);
+        SetChildren(ResourceState.Running, Observe.HealthStatus.Healthy);
         _ = WatchAsync(process);
     }
 
@@ -68,14 +69,30 @@ internal abstract class ServerRunner<T>(T server, RunContext context) : Resource
             return;
         }
 
+        // Cleared first, so the watcher knows this exit is wanted and not a crash.
+        Process = null;
         SetState(ResourceState.Stopping);
         await process.StopAsync(StopSignal, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         await StopMoreAsync().ConfigureAwait(false);
-        Process = null;
         SetStopped();
+        SetChildren(ResourceState.Stopped, Observe.HealthStatus.Unknown);
     }
 
     protected virtual Task StopMoreAsync() => Task.CompletedTask;
+
+    /// <summary>Resources living inside this server (PostgreSQL's databases) follow its state in the table.</summary>
+    private void SetChildren(ResourceState state, Observe.HealthStatus health)
+    {
+        if (Server is not PostgresServerResource postgres)
+        {
+            return;
+        }
+
+        foreach (var database in postgres.Databases)
+        {
+            Context.Notifications.Update(database.Name, s => s with { State = state, Health = health });
+        }
+    }
 
     /// <summary>A server that dies on its own is reported, not restarted: its data needs a human.</summary>
     private async Task WatchAsync(ChildProcess process)
@@ -85,6 +102,7 @@ internal abstract class ServerRunner<T>(T server, RunContext context) : Resource
         {
             Context.Log(Server.Name, $"exited unexpectedly with code {code}");
             SetState(ResourceState.Failed, $"exited with code {code}", []);
+            SetChildren(ResourceState.Failed, Observe.HealthStatus.Unhealthy);
         }
     }
 }

@@ -77,6 +77,7 @@ public sealed class LifecycleTests
         ProcFs.WithCommandLine(state).ShouldBeEmpty();
         ProcFs.WithCommandLine($"-port {epmdPort}").ShouldBeEmpty();
         File.Exists(marker).ShouldBeTrue("the project was not stopped gracefully (no ApplicationStopping)");
+        app.Notifications.All().ShouldAllBe(s => s.State == ResourceState.Stopped, "a wanted stop must not look like a crash");
         ProcFs.IsPortFree(rabbitPort).ShouldBeTrue();
         ProcFs.IsPortFree(redis.Resource.Port!.Value).ShouldBeTrue();
         app.Logs.Tail("postgres").ShouldContain(l => l.Contains("fast shutdown request"));
