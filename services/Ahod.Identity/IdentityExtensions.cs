@@ -8,7 +8,6 @@ using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
@@ -25,11 +24,9 @@ public static class IdentityExtensions
         var services = builder.Services;
 
         builder.AddNpgsqlDataSource(DatabaseName);
-        services.AddDbContext<IdentityDbContext>((sp, options) => options
+        services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddOutboxSignal(sp)
-            // Migrations are hand-written without a model snapshot; a test checks them against the model instead.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+            .AddOutboxSignal(sp)));
         builder.AddRedisClient(RedisName);
         builder.AddRabbitMQClient(RabbitMqName);
         services.AddOutboxRelay<IdentityDbContext>();
@@ -51,7 +48,8 @@ public static class IdentityExtensions
         services.AddSingleton<EmailVerification>();
         services.AddScoped<RefreshTokenService>();
         services.AddScoped<SessionIssuer>();
-        services.AddHttpClient(GdprEndpoints.HttpClientName);
+        // Other services' /internal endpoints take the AppHost-generated key (the gateway never routes /internal).
+        services.AddHttpClient(GdprEndpoints.HttpClientName).AddInternalApiKey();
 
         services.AddIdentityAuthentication(builder.Configuration, keys);
         services.AddValidation();

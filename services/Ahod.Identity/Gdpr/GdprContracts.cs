@@ -6,7 +6,8 @@ namespace Ahod.Identity.Gdpr;
 /// <summary>
 /// The contract every service implements for GDPR access (art. 15/20): <c>GET /internal/gdpr/users/{id}</c>
 /// answers 200 with this body (the service's name and, in <c>data</c>, whatever JSON it holds about the user)
-/// or 404 when it holds nothing. Identity calls it with the user's own bearer token, so a service can check
+/// or 404 when it holds nothing. Identity calls it with the internal API key (the service maps the endpoint
+/// with <c>RequireInternalApiKey()</c>) and also forwards the user's own bearer token, so a service can check
 /// that <c>sub</c> equals <c>{id}</c>. The gateway never routes <c>/internal/*</c>.
 /// </summary>
 public sealed record GdprServiceExport(string Service, JsonElement? Data);

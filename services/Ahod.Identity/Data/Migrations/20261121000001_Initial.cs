@@ -1,4 +1,3 @@
-using Ahod.Messaging;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
@@ -6,8 +5,9 @@ namespace Ahod.Identity.Data.Migrations;
 
 /// <summary>
 /// Hand-written (EF Core Design is not available here): the DDL is what <c>GenerateCreateScript()</c> emits
-/// for <see cref="IdentityDbContext"/>, minus the outbox and inbox, which come from Ahod.Messaging's own schema.
-/// A test migrates one database, creates another from the model, and compares them.
+/// for <see cref="IdentityDbContext"/>, including the outbox and inbox as <c>AddOutboxAndInbox()</c> maps them.
+/// Not <c>MessagingSchema.CreateTablesSql</c>: it differs from that mapping (an unnamed outbox primary key,
+/// a default on attempts), and a test holds the migrations to exactly the model's schema.
 /// </summary>
 [DbContext(typeof(IdentityDbContext))]
 [Migration("20261121000001_Initial")]
@@ -15,13 +15,33 @@ public sealed class Initial : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql(MessagingSchema.CreateTablesSql);
         migrationBuilder.Sql(
             """
             CREATE TABLE erased_users (
                 id uuid NOT NULL,
                 erased_at timestamp with time zone NOT NULL,
                 CONSTRAINT "PK_erased_users" PRIMARY KEY (id)
+            );
+
+            CREATE TABLE inbox_messages (
+                event_id uuid NOT NULL,
+                consumer text NOT NULL,
+                event_type text NOT NULL,
+                processed_at timestamp with time zone NOT NULL,
+                CONSTRAINT pk_inbox_messages PRIMARY KEY (event_id, consumer)
+            );
+
+            CREATE TABLE outbox_messages (
+                id uuid NOT NULL,
+                type text NOT NULL,
+                payload jsonb NOT NULL,
+                occurred_at timestamp with time zone NOT NULL,
+                created_at timestamp with time zone NOT NULL,
+                processed_at timestamp with time zone,
+                attempts integer NOT NULL,
+                last_error text,
+                trace_parent text,
+                CONSTRAINT "PK_outbox_messages" PRIMARY KEY (id)
             );
 
             CREATE TABLE users (
@@ -64,6 +84,10 @@ public sealed class Initial : Migration
                 CONSTRAINT "PK_refresh_tokens" PRIMARY KEY (id),
                 CONSTRAINT "FK_refresh_tokens_refresh_token_families_family_id" FOREIGN KEY (family_id) REFERENCES refresh_token_families (id) ON DELETE CASCADE
             );
+
+            CREATE INDEX ix_outbox_messages_processed_at ON outbox_messages (processed_at) WHERE processed_at IS NOT NULL;
+
+            CREATE INDEX ix_outbox_messages_unprocessed ON outbox_messages (created_at, id) WHERE processed_at IS NULL;
 
             CREATE INDEX ix_refresh_token_families_user_id ON refresh_token_families (user_id);
 
