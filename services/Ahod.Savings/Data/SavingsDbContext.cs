@@ -1,5 +1,7 @@
 using System.Text;
 using Ahod.Messaging;
+using Ahod.Messaging.Inbox;
+using Ahod.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ahod.Savings.Data;
@@ -198,10 +200,13 @@ public sealed class SavingsDbContext(DbContextOptions<SavingsDbContext> options)
         });
 
         modelBuilder.AddOutboxAndInbox();
+        // Matched to MessagingSchema.CreateTablesSql, which the migration runs as written.
+        modelBuilder.Entity<OutboxMessage>().HasKey(m => m.Id).HasName("outbox_messages_pkey");
+        modelBuilder.Entity<OutboxMessage>().Property(m => m.Attempts).HasDefaultValue(0);
 
         // snake_case names throughout (the naming-conventions package is not on this machine's mirror);
         // the scheduler's lease and row locks are hand-written SQL, which reads better without quotes.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType != typeof(OutboxMessage) && e.ClrType != typeof(InboxMessage)))
         {
             foreach (var property in entity.GetProperties().Where(p => p.FindAnnotation("Relational:ColumnName") is null))
             {

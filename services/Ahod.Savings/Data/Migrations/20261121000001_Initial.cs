@@ -28,10 +28,6 @@ public sealed class Initial : Migration
     }
 
     private const string Ddl = """
-        /tmp/savscratch/Program.cs(3,9): warning CA1416: This call site is reachable on all platforms. 'SavingsDbContext' is only supported on: 'linux'. (https://learn.microsoft.com/dotnet/fundamentals/code-analysis/quality-rules/ca1416) [/tmp/savscratch/savscratch.csproj]
-        /tmp/savscratch/Program.cs(3,9): warning CA1416: This call site is reachable on all platforms. 'SavingsDbContext' is only supported on: 'linux'. (https://learn.microsoft.com/dotnet/fundamentals/code-analysis/quality-rules/ca1416) [/tmp/savscratch/savscratch.csproj]
-        /tmp/savscratch/Program.cs(4,37): warning CA1416: This call site is reachable on all platforms. 'SavingsDbContext' is only supported on: 'linux'. (https://learn.microsoft.com/dotnet/fundamentals/code-analysis/quality-rules/ca1416) [/tmp/savscratch/savscratch.csproj]
-        /tmp/savscratch/Program.cs(4,16): warning CA1416: This call site is reachable on all platforms. 'SavingsDbContext' is only supported on: 'linux'. (https://learn.microsoft.com/dotnet/fundamentals/code-analysis/quality-rules/ca1416) [/tmp/savscratch/savscratch.csproj]
         CREATE SEQUENCE member_join_sequence START WITH 1 INCREMENT BY 1 NO CYCLE;
 
         CREATE TABLE communities (
