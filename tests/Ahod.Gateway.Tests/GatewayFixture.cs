@@ -55,6 +55,10 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddRoute(gateway, "probeheaders", "/headers", "probe");
         AddRoute(gateway, "probelength", "/echo-length", "probe");
         AddRoute(gateway, "probehubs", "/hubs/echo", "probe", webSockets: true);
+        AddRoute(gateway, "probeslow", "/slow", "probe");
+        AddRoute(gateway, "probestream", "/stream", "probe");
+        // Short enough for a test to see a 504, long enough for sign-ups (PBKDF2) under the whole suite's load.
+        gateway.Environment["Gateway__Proxy__Timeout"] = "00:00:10";
         // Listing image uploads reach the probe, which counts what arrived.
         AddRoute(gateway, "listings", "/api/listings", "probe");
         // A service no environment configures, public and protected: 503 whatever else is deployed.

@@ -86,6 +86,30 @@ public sealed class RoutingTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ServiceTooSlowToAnswer_Returns504ProblemDetails()
+    {
+        using var client = fixture.CreateClient();
+        using var response = await client.GetAsync(new Uri("/slow?ms=30000", UriKind.Relative), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.GatewayTimeout);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task ResponseBody_IsStreamedNotBuffered()
+    {
+        using var client = fixture.CreateClient();
+        using var response = await client.GetAsync(new Uri("/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+
+        // The probe waits 3 s before its second line: the first must arrive well before that.
+        using var soon = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        soon.CancelAfter(TimeSpan.FromSeconds(2));
+        (await reader.ReadLineAsync(soon.Token)).ShouldBe("first");
+        (await reader.ReadLineAsync(Ct)).ShouldBe("second");
+    }
+
+    [Fact]
     public async Task Jwks_IsServedThroughTheGateway()
     {
         using var client = fixture.CreateClient();

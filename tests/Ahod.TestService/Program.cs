@@ -35,6 +35,23 @@ app.MapPost("/headers", (HttpRequest request) => request.Headers.ToDictionary(h 
 app.MapPost("/echo-length", CountBodyAsync);
 app.MapPost("/api/listings/{id}/images", CountBodyAsync);
 
+// Answers late, for proxy timeouts.
+app.MapGet("/slow", async (int ms, CancellationToken ct) =>
+{
+    await Task.Delay(ms, ct);
+    return "late";
+});
+
+// Sends its body in two parts a while apart, so a test can tell a streaming proxy from a buffering one.
+app.MapGet("/stream", async (HttpResponse response, CancellationToken ct) =>
+{
+    response.ContentType = "text/plain";
+    await response.WriteAsync("first\n", ct);
+    await response.Body.FlushAsync(ct);
+    await Task.Delay(TimeSpan.FromSeconds(3), ct);
+    await response.WriteAsync("second\n", ct);
+});
+
 // Echoes every WebSocket message back, and the subprotocol the client asked for first.
 app.UseWebSockets();
 app.Map("/hubs/echo", async (HttpContext context) =>
