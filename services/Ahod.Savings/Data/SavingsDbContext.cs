@@ -200,9 +200,6 @@ public sealed class SavingsDbContext(DbContextOptions<SavingsDbContext> options)
         });
 
         modelBuilder.AddOutboxAndInbox();
-        // Matched to MessagingSchema.CreateTablesSql, which the migration runs as written.
-        modelBuilder.Entity<OutboxMessage>().HasKey(m => m.Id).HasName("outbox_messages_pkey");
-        modelBuilder.Entity<OutboxMessage>().Property(m => m.Attempts).HasDefaultValue(0);
 
         // snake_case names throughout (the naming-conventions package is not on this machine's mirror);
         // the scheduler's lease and row locks are hand-written SQL, which reads better without quotes.

@@ -94,7 +94,9 @@ public sealed class PaymentsClient(HttpClient http)
             metadata,
         };
         using var response = await SendAsync(() => http.PostAsJsonAsync("/internal/transfers", body, cancellationToken), "move the money");
-        if (response.StatusCode == HttpStatusCode.UnprocessableEntity)
+        // 422: a ledger rule (insufficient funds, currency mismatch). 409: this transfer id already paid for a
+        // different amount (e.g. the late fee applied after an on-time attempt); neither is retried blindly.
+        if (response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Conflict)
         {
             var problem = await TryReadProblemAsync(response, cancellationToken);
             return new TransferOutcome(null, problem?.Title ?? "The ledger refused the transfer.", problem?.Detail);
