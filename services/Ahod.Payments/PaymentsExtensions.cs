@@ -25,6 +25,8 @@ public static class PaymentsExtensions
         var services = builder.Services;
         services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        // Money amounts are JSON integers: "10" (a string) is as wrong as 10.5.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
 
         builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, ConfigureDbContext);
         var connectionString = builder.Configuration.GetConnectionString(DatabaseName)!;

@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace Ahod.Payments.Tests;
+
+public sealed class BadInputTests(PaymentsAppFixture fixture)
+{
+    private readonly PaymentsApi _api = new(fixture);
+
+    public static TheoryData<string, string, int> BadSends => new()
+    {
+        { "zero", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":0,"currency":"USD"}}""", 400 },
+        { "negative", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":-5,"currency":"USD"}}""", 400 },
+        { "fractional", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":10.5,"currency":"USD"}}""", 400 },
+        { "overflowing", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":99999999999999999999999,"currency":"USD"}}""", 400 },
+        { "too large", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":9223372036854775807,"currency":"USD"}}""", 400 },
+        { "amount as string", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":"10","currency":"USD"}}""", 400 },
+        { "unknown currency", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":10,"currency":"XYZ"}}""", 400 },
+        { "lower-case currency", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":10,"currency":"usd"}}""", 400 },
+        { "no amount", """{"fromAccountId":"{from}","toUserId":"{to}"}""", 400 },
+        { "malformed json", """{"fromAccountId":""", 400 },
+        { "mismatched currency", """{"fromAccountId":"{from}","toUserId":"{to}","amount":{"amount":10,"currency":"EUR"}}""", 422 },
+        { "to yourself", """{"fromAccountId":"{from}","toUserId":"{self}","amount":{"amount":10,"currency":"USD"}}""", 422 },
+        { "not my wallet", """{"fromAccountId":"{theirs}","toUserId":"{to}","amount":{"amount":10,"currency":"USD"}}""", 404 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSends))]
+    public async Task Send_BadInput_Returns4xxProblemAndChangesNothing(string name, string template, int status)
+    {
+        var sender = await _api.NewUserAsync(fund: 1000);
+        var recipient = await _api.NewUserAsync(fund: 1000);
+        var body = template.Replace("{from}", sender.WalletId.ToString()).Replace("{to}", recipient.Id.ToString())
+            .Replace("{self}", sender.Id.ToString()).Replace("{theirs}", recipient.WalletId.ToString());
+        var transfersBefore = await _api.ScalarAsync<long>("SELECT count(*) FROM transfers");
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/payments/send", sender.Token, body, Guid.NewGuid().ToString());
+
+        ((int)response.StatusCode).ShouldBe(status, $"{name}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        var problem = await PaymentsApi.ReadProblemAsync(response);
+        problem.GetProperty("status").GetInt32().ShouldBe(status);
+        (await _api.WalletAsync(sender)).Available.Amount.ShouldBe(1000);
+        (await _api.WalletAsync(recipient)).Available.Amount.ShouldBe(1000);
+        (await _api.ScalarAsync<long>("SELECT count(*) FROM transfers")).ShouldBe(transfersBefore);
+    }
+
+    [Fact]
+    public async Task Send_WithoutIdempotencyKey_Returns400()
+    {
+        var sender = await _api.NewUserAsync(fund: 100);
+        var recipient = await _api.NewUserAsync();
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/payments/send", sender.Token,
+            new { fromAccountId = sender.WalletId, toUserId = recipient.Id, amount = new { amount = 10, currency = "USD" } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PaymentsApi.ReadProblemAsync(response)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _).ShouldBeTrue();
+        (await _api.WalletAsync(sender)).Available.Amount.ShouldBe(100);
+    }
+
+    [Fact]
+    public async Task MoneyMovement_WithUnverifiedEmail_Returns403()
+    {
+        var unverified = await _api.NewUserAsync(verified: false);
+        var recipient = await _api.NewUserAsync();
+
+        using var deposit = await _api.DepositAsync(unverified, 100);
+        using var send = await _api.SendMoneyAsync(unverified, recipient.Id, 10);
+
+        deposit.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        send.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await PaymentsApi.ReadProblemAsync(deposit)).GetProperty("status").GetInt32().ShouldBe(403);
+        (await _api.WalletAsync(unverified)).Available.Amount.ShouldBe(0);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace Ahod.Payments.Tests;
+
+public sealed class ConcurrencyTests(PaymentsAppFixture fixture)
+{
+    private readonly PaymentsApi _api = new(fixture);
+
+    [Fact]
+    public async Task ThousandConcurrentTransfers_AmongTwentyWallets_KeepTheLedgerBalanced()
+    {
+        const int wallets = 20;
+        const long funding = 10_000;
+        var users = await Task.WhenAll(Enumerable.Range(0, wallets).Select(_ => _api.NewUserAsync(fund: funding)));
+        var random = new Random(42);
+        // Amounts up to 40% of a starting balance: many transfers overdraw, and must fail alone.
+        var plan = Enumerable.Range(0, 1000).Select(_ =>
+        {
+            var from = random.Next(wallets);
+            var to = (from + 1 + random.Next(wallets - 1)) % wallets;
+            return (From: users[from], To: users[to], Amount: (long)random.Next(1, 4000));
+        }).ToList();
+
+        var statuses = await Task.WhenAll(plan.Select(async p =>
+        {
+            using var response = await _api.SendMoneyAsync(p.From, p.To.Id, p.Amount);
+            return response.StatusCode;
+        }));
+
+        statuses.ShouldAllBe(s => s == HttpStatusCode.Created || s == HttpStatusCode.UnprocessableEntity,
+            string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}")));
+        statuses.Count(s => s == HttpStatusCode.Created).ShouldBeGreaterThan(300);
+        var balances = await Task.WhenAll(users.Select(async u => (await _api.WalletAsync(u)).Available.Amount));
+        balances.ShouldAllBe(b => b >= 0);
+        balances.Sum().ShouldBe(wallets * funding);
+        await _api.AssertLedgerBalancedAsync();
+    }
+}
