@@ -55,6 +55,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddRoute(gateway, "probeheaders", "/headers", "probe");
         AddRoute(gateway, "probelength", "/echo-length", "probe");
         AddRoute(gateway, "probehubs", "/hubs/echo", "probe", webSockets: true);
+        AddRoute(gateway, "probenohub", "/hubs/missing", "probe", webSockets: true);
         AddRoute(gateway, "probeslow", "/slow", "probe");
         AddRoute(gateway, "probestream", "/stream", "probe");
         // Short enough for a test to see a 504, long enough for sign-ups (PBKDF2) under the whole suite's load.
@@ -64,6 +65,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         // A service no environment configures, public and protected: 503 whatever else is deployed.
         AddRoute(gateway, "ghost", "/ghost", "ghost");
         AddRoute(gateway, "apighost", "/api/ghost", "ghost");
+        AddRoute(gateway, "hubghost", "/hubs/ghost", "ghost", webSockets: true);
         // A service with an endpoint where nothing listens: connection refused.
         AddRoute(gateway, "dead", "/dead", "dead");
         gateway.Environment["services__dead__http__0"] = $"http://127.0.0.1:{ClosedPort()}";

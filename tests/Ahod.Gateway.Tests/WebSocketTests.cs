@@ -35,6 +35,30 @@ public sealed class WebSocketTests(GatewayFixture fixture)
         socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
     }
 
+    [Fact]
+    public async Task WebSocket_RefusedByTheService_GetsTheServicesStatus()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var uri = new UriBuilder(fixture.GatewayEndpoint) { Scheme = "ws", Path = "/hubs/missing" }.Uri;
+
+        await Should.ThrowAsync<WebSocketException>(() => socket.ConnectAsync(uri, Ct));
+
+        socket.HttpStatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task WebSocket_ToAServiceNotDeployed_Gets503()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var uri = new UriBuilder(fixture.GatewayEndpoint) { Scheme = "ws", Path = "/hubs/ghost" }.Uri;
+
+        await Should.ThrowAsync<WebSocketException>(() => socket.ConnectAsync(uri, Ct));
+
+        socket.HttpStatusCode.ShouldBe(System.Net.HttpStatusCode.ServiceUnavailable);
+    }
+
     private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket socket)
     {
         using var message = new MemoryStream();

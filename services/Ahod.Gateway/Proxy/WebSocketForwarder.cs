@@ -73,7 +73,7 @@ public sealed class WebSocketForwarder(ForwarderInvoker invoker, IOptions<Gatewa
     private async Task WriteConnectFailureAsync(HttpContext context, ClientWebSocket upstream, Exception e, string service, bool timedOut)
     {
         var status = upstream.HttpStatusCode;
-        if (status is not 0 and not HttpStatusCode.SwitchingProtocols)
+        if ((int)status >= 400)
         {
             // The service answered the handshake with a refusal (401, 403, 404): relay it as it is.
             await GatewayProblems.WriteAsync(context, (int)status, "WebSocket refused", $"The {service} service refused the WebSocket connection.");
