@@ -30,6 +30,14 @@ public sealed class GdprTests(IdentityAppFixture fixture)
         json.ShouldNotContain(someoneElse.User.Email!, Case.Insensitive);
         json.ShouldNotContain(someoneElse.User.UserName);
         json.ShouldNotContain("passwordHash", Case.Insensitive);
+
+        // Every configured service was asked, with the internal key and the user's own token.
+        var probe = export.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == FakeGdprService.Name);
+        probe.GetProperty("data").GetProperty("userId").GetGuid().ShouldBe(me.User.Id);
+        var (internalKey, authorization) = fixture.GdprProbe.Calls[me.User.Id];
+        internalKey.ShouldNotBeNullOrEmpty();
+        authorization.ShouldBe($"Bearer {me.AccessToken}");
+        fixture.GdprProbe.Calls.ContainsKey(someoneElse.User.Id).ShouldBeFalse();
     }
 
     [Fact]

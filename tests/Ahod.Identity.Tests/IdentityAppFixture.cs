@@ -18,6 +18,7 @@ public sealed class IdentityAppFixture : IAsyncLifetime
 
     private readonly SemaphoreSlim _adminGate = new(1, 1);
     private TestApp? _app;
+    private FakeGdprService? _gdprProbe;
     private Session? _admin;
 
     /// <summary>Whoever signs up with this email becomes admin (Identity:AdminEmails).</summary>
@@ -59,14 +60,20 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A stand-in service configured in Identity's Gdpr:Services, to test the export aggregation.</summary>
+    public FakeGdprService GdprProbe => _gdprProbe ?? throw new InvalidOperationException("The test app has not started.");
+
     public async ValueTask InitializeAsync()
     {
+        _gdprProbe = await FakeGdprService.StartAsync(TestContext.Current.CancellationToken);
         _app = await TestApp.StartAsync(builder =>
         {
             AhodApp.Compose(builder);
             StateDirectory = builder.Options.StateDirectory;
             var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
             identity.Environment["Identity__AdminEmails__0"] = AdminEmail;
+            identity.Environment["Gdpr__Services__0"] = FakeGdprService.Name;
+            identity.Environment[$"services__{FakeGdprService.Name}__http__0"] = _gdprProbe.Url.ToString().TrimEnd('/');
             var keep = Closure(builder, Resources);
             foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
             {
@@ -81,6 +88,11 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+
+        if (_gdprProbe is not null)
+        {
+            await _gdprProbe.DisposeAsync();
         }
     }
 

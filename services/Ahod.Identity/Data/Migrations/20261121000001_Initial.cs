@@ -5,9 +5,8 @@ namespace Ahod.Identity.Data.Migrations;
 
 /// <summary>
 /// Hand-written (EF Core Design is not available here): the DDL is what <c>GenerateCreateScript()</c> emits
-/// for <see cref="IdentityDbContext"/>, including the outbox and inbox as <c>AddOutboxAndInbox()</c> maps them.
-/// Not <c>MessagingSchema.CreateTablesSql</c>: it differs from that mapping (an unnamed outbox primary key,
-/// a default on attempts), and a test holds the migrations to exactly the model's schema.
+/// for <see cref="IdentityDbContext"/>, including the outbox and inbox as <c>AddOutboxAndInbox()</c> maps them;
+/// a test holds the migrations to exactly the model's schema.
 /// </summary>
 [DbContext(typeof(IdentityDbContext))]
 [Migration("20261121000001_Initial")]
@@ -41,7 +40,7 @@ public sealed class Initial : Migration
                 attempts integer NOT NULL,
                 last_error text,
                 trace_parent text,
-                CONSTRAINT "PK_outbox_messages" PRIMARY KEY (id)
+                CONSTRAINT pk_outbox_messages PRIMARY KEY (id)
             );
 
             CREATE TABLE users (
