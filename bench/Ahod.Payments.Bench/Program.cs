@@ -1,0 +1,276 @@
+// Payments benchmark: transfers through the gateway vs pgbench's tpcb-like on the same PostgreSQL server.
+//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 64] [--clients 64] [--seconds 20]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ahod.AppHost;
+using Ahod.AppHost.Model;
+using Ahod.Testing;
+using Npgsql;
+
+var users = Option("--users", 64);
+var clients = Option("--clients", 64);
+var seconds = Option("--seconds", 20);
+var culture = CultureInfo.InvariantCulture;
+Console.WriteLine($"Ahod payments benchmark: {users} users, {clients} clients, {seconds} s (machine: {Environment.ProcessorCount} cores)");
+
+string stateDirectory = "";
+await using var app = await TestApp.StartAsync(builder =>
+{
+    AhodApp.Compose(builder);
+    stateDirectory = builder.Options.StateDirectory;
+    var keep = new HashSet<string> { "gateway", "payments", "identity", "postgres", "paymentsdb", "identitydb", "redis", "rabbitmq" };
+    foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+    {
+        builder.Remove(name);
+    }
+
+    foreach (var project in builder.Resources.OfType<ProjectResource>())
+    {
+        project.ServiceReferences.RemoveAll(r => !keep.Contains(((Resource)r).Name));
+        project.WaitsFor.RemoveAll(r => !keep.Contains(r.Name));
+        // Request logging at Information costs more CPU than the work measured here.
+        project.Environment["Logging__LogLevel__Default"] = "Warning";
+    }
+
+    var gateway = builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "gateway");
+    foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
+    {
+        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "100000000";
+        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "100000000";
+    }
+});
+Console.WriteLine($"App model started in {app.App.StartupTime?.TotalSeconds:0.0} s");
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 8 })
+{
+    BaseAddress = app.GetEndpoint("gateway"),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+
+// 1. Users with verified email and funded USD wallets.
+var setup = Stopwatch.StartNew();
+var accounts = new List<(Guid UserId, Guid WalletId, string Token)>();
+using (var gate = new SemaphoreSlim(8))
+{
+    accounts.AddRange(await Task.WhenAll(Enumerable.Range(0, users).Select(async _ =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            return await CreateFundedUserAsync(http, Path.Combine(stateDirectory, "mail"));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    })));
+}
+
+Console.WriteLine($"Created and funded {users} wallets in {setup.Elapsed.TotalSeconds:0.0} s");
+
+// 2. Random transfers from C clients for T seconds.
+var latencies = new List<double>[clients];
+var created = 0;
+var refused = 0;
+var errors = 0;
+var errorKinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+var stop = DateTime.UtcNow.AddSeconds(seconds);
+var run = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+{
+    var random = new Random(c);
+    var mine = latencies[c] = new List<double>(100_000);
+    while (DateTime.UtcNow < stop)
+    {
+        var from = accounts[random.Next(accounts.Count)];
+        var to = accounts[random.Next(accounts.Count)];
+        if (to.UserId == from.UserId)
+        {
+            continue;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
+        {
+            Content = JsonContent.Create(new { fromAccountId = from.WalletId, toUserId = to.UserId, amount = new { amount = random.Next(1, 100), currency = "USD" } }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request);
+            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref refused); break;
+                default:
+                    Interlocked.Increment(ref errors);
+                    errorKinds.AddOrUpdate(((int)response.StatusCode).ToString(culture), 1, (_, n) => n + 1);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Interlocked.Increment(ref errors);
+            errorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+        }
+    }
+}));
+run.Stop();
+
+var all = latencies.SelectMany(l => l).Order().ToArray();
+var transfersPerSecond = (created + refused) / run.Elapsed.TotalSeconds;
+double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
+
+// 3. pgbench tpcb-like on the same server, same clients and duration.
+var server = new NpgsqlConnectionStringBuilder(app.GetConnectionString("paymentsdb"));
+await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ConnectionString))
+{
+    await admin.OpenAsync();
+    await using var create = new NpgsqlCommand("DROP DATABASE IF EXISTS pgbench_scratch; CREATE DATABASE pgbench_scratch", admin);
+    await create.ExecuteNonQueryAsync();
+}
+
+const string Pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+await PgbenchAsync(["-i", "-s", "10", "-q"]);
+var pgbenchOutput = await PgbenchAsync(["-c", clients.ToString(culture), "-j", "2", "-T", seconds.ToString(culture), "-b", "tpcb-like"]);
+var tps = Regex.Match(pgbenchOutput, @"tps = ([0-9.]+) \(without initial connection time\)") is { Success: true } m
+    ? double.Parse(m.Groups[1].Value, culture)
+    : throw new InvalidOperationException("pgbench printed no tps:\n" + pgbenchOutput);
+var pgLatency = Regex.Match(pgbenchOutput, @"latency average = ([0-9.]+) ms") is { Success: true } l ? l.Groups[1].Value : "?";
+
+// 4. The ledger after the storm.
+var ledger = await VerifyLedgerAsync(app.GetConnectionString("paymentsdb"));
+
+Console.WriteLine();
+Console.WriteLine("| measure | value |");
+Console.WriteLine("|---|---|");
+Console.WriteLine($"| transfers answered (201 posted + 422 refused) | {created + refused} in {run.Elapsed.TotalSeconds:0.0} s ({created} posted, {refused} refused) |");
+Console.WriteLine($"| transfers/s through the gateway | {transfersPerSecond:0} |");
+Console.WriteLine($"| latency p50 / p99 / max | {Percentile(0.50):0.0} ms / {Percentile(0.99):0.0} ms / {(all.Length > 0 ? all[^1] : 0):0.0} ms |");
+Console.WriteLine($"| errors (not 201/422) | {errors}{(errorKinds.IsEmpty ? "" : " (" + string.Join(", ", errorKinds.Select(k => $"{k.Key}: {k.Value}")) + ")")} |");
+Console.WriteLine($"| pgbench tpcb-like, -c {clients} -j 2 -T {seconds} | {tps:0} TPS, {pgLatency} ms avg |");
+Console.WriteLine($"| ratio transfers/s ÷ pgbench TPS | {transfersPerSecond / tps:0.00} |");
+Console.WriteLine($"| ledger check | {ledger} |");
+return ledger == "balanced" && errors == 0 ? 0 : 1;
+
+async Task<string> PgbenchAsync(string[] arguments)
+{
+    var start = new ProcessStartInfo(Pgbench) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in new[] { "-h", server.Host!, "-p", server.Port.ToString(culture), "-U", server.Username! }.Concat(arguments).Append("pgbench_scratch"))
+    {
+        start.ArgumentList.Add(a);
+    }
+
+    start.Environment["PGPASSWORD"] = server.Password;
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"pgbench {string.Join(' ', arguments)} failed: {await error}");
+    }
+
+    return await output + await error;
+}
+
+static async Task<(Guid, Guid, string)> CreateFundedUserAsync(HttpClient http, string mailDirectory)
+{
+    const string password = "correct horse battery staple";
+    var id = Guid.NewGuid().ToString("N")[..12];
+    var email = $"bench.{id}@ahod.test";
+    (await http.PostAsJsonAsync("/api/auth/signup", new { email, password, passwordConfirmation = password, userName = $"b_{id}", firstName = "Bench", lastName = "User" }))
+        .EnsureSuccessStatusCode();
+    string? token = null;
+    for (var attempt = 0; token is null && attempt < 200; attempt++)
+    {
+        foreach (var file in Directory.Exists(mailDirectory) ? Directory.GetFiles(mailDirectory, "*.eml") : [])
+        {
+            var text = await File.ReadAllTextAsync(file);
+            if (text.Contains($"To: {email}", StringComparison.OrdinalIgnoreCase)
+                && Regex.Match(text, @"\?email=[^&\s]+&token=(?<token>[A-Za-z0-9_%-]+)") is { Success: true } link)
+            {
+                token = Uri.UnescapeDataString(link.Groups["token"].Value);
+            }
+        }
+
+        if (token is null)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    (await http.PostAsJsonAsync("/api/auth/verify-email", new { email, token })).EnsureSuccessStatusCode();
+    var signin = await http.PostAsJsonAsync("/api/auth/signin", new { email, password });
+    var auth = await signin.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+    var accessToken = auth.GetProperty("accessToken").GetString()!;
+    var userId = auth.GetProperty("user").GetProperty("id").GetGuid();
+    for (var attempt = 0; ; attempt++)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/payments/accounts");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        var wallets = await (await http.SendAsync(request)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        if (wallets.GetArrayLength() > 0)
+        {
+            var walletId = wallets[0].GetProperty("id").GetGuid();
+            using var deposit = new HttpRequestMessage(HttpMethod.Post, "/api/payments/deposit")
+            {
+                Content = JsonContent.Create(new { accountId = walletId, amount = new { amount = 100_000_000, currency = "USD" }, source = new { type = "card", token = "tok_sandbox_success" } }),
+            };
+            deposit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            deposit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            (await http.SendAsync(deposit)).EnsureSuccessStatusCode();
+            return (userId, walletId, accessToken);
+        }
+
+        if (attempt > 200)
+        {
+            throw new TimeoutException($"No wallet was opened for {email}.");
+        }
+
+        await Task.Delay(50);
+    }
+}
+
+static async Task<string> VerifyLedgerAsync(string connectionString)
+{
+    string[] checks =
+    [
+        """
+        SELECT count(*) FROM accounts a LEFT JOIN LATERAL (
+            SELECT coalesce(sum(amount) FILTER (WHERE side = 'D' AND NOT pending), 0) dp, coalesce(sum(amount) FILTER (WHERE side = 'C' AND NOT pending), 0) cp,
+                   coalesce(sum(amount) FILTER (WHERE side = 'D' AND pending), 0) dpe, coalesce(sum(amount) FILTER (WHERE side = 'C' AND pending), 0) cpe
+            FROM entries e WHERE e.account_id = a.id) s ON true
+        WHERE a.debits_posted <> s.dp OR a.credits_posted <> s.cp OR a.debits_pending <> s.dpe OR a.credits_pending <> s.cpe
+        """,
+        "SELECT count(*) FROM accounts WHERE (flags & 1) = 1 AND debits_posted + debits_pending > credits_posted",
+        "SELECT count(*) FROM (SELECT currency FROM accounts GROUP BY currency HAVING sum(credits_posted - debits_posted) <> 0) x",
+    ];
+    string[] names = ["accounts whose counters differ from their entries", "overdrawn wallets", "currencies whose balances do not sum to zero"];
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    var problems = new List<string>();
+    for (var i = 0; i < checks.Length; i++)
+    {
+        await using var command = new NpgsqlCommand(checks[i], connection) { CommandTimeout = 300 };
+        if ((long)(await command.ExecuteScalarAsync())! is var count and > 0)
+        {
+            problems.Add($"{count} {names[i]}");
+        }
+    }
+
+    return problems.Count == 0 ? "balanced" : string.Join("; ", problems);
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
