@@ -16,7 +16,8 @@ public static class MessagingModelBuilderExtensions
         modelBuilder.Entity<OutboxMessage>(outbox =>
         {
             outbox.ToTable(MessagingSchema.OutboxTable);
-            outbox.HasKey(m => m.Id);
+            // Named here, not by a service's conventions, so MessagingSchema's DDL matches every service's model.
+            outbox.HasKey(m => m.Id).HasName("pk_outbox_messages");
             outbox.Property(m => m.Id).HasColumnName("id").ValueGeneratedNever();
             outbox.Property(m => m.Type).HasColumnName("type");
             outbox.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");

@@ -25,15 +25,16 @@ public static class MessagingSchema
 
     private const string CreateTablesSqlTemplate = """
         CREATE TABLE IF NOT EXISTS <schema>outbox_messages (
-            id uuid NOT NULL PRIMARY KEY,
+            id uuid NOT NULL,
             type text NOT NULL,
             payload jsonb NOT NULL,
             occurred_at timestamp with time zone NOT NULL,
             created_at timestamp with time zone NOT NULL,
             processed_at timestamp with time zone NULL,
-            attempts integer NOT NULL DEFAULT 0,
+            attempts integer NOT NULL,
             last_error text NULL,
-            trace_parent text NULL
+            trace_parent text NULL,
+            CONSTRAINT pk_outbox_messages PRIMARY KEY (id)
         );
         CREATE INDEX IF NOT EXISTS ix_outbox_messages_unprocessed
             ON <schema>outbox_messages (created_at, id) WHERE processed_at IS NULL;
