@@ -80,7 +80,8 @@ public sealed class DistributedApplicationBuilder
         return new ResourceBuilder<T>(this, resource);
     }
 
-    /// <summary>Drops a resource (and what depends on it) before the app is built: tests start "some resources".</summary>
+    /// <summary>Drops a resource (and the resources inside it, like a server's databases) before the app is built.
+    /// Other projects stop waiting for it and no longer get its URL; a connection string they need fails <see cref="Build"/>.</summary>
     public void Remove(string name)
     {
         var doomed = _resources.Where(r => r.Name == name || r.Parent?.Name == name).ToList();
@@ -88,13 +89,73 @@ public sealed class DistributedApplicationBuilder
         {
             _resources.Remove(r);
         }
+
+        foreach (var project in _resources.OfType<ProjectResource>())
+        {
+            project.WaitsFor.RemoveAll(doomed.Contains);
+            project.ServiceReferences.RemoveAll(s => doomed.Any(d => d.Name == s.Name));
+        }
     }
+
+    /// <summary>
+    /// Keeps only <paramref name="names"/> and what they cannot run without: what they wait for, their servers and
+    /// the connection strings they are handed, transitively. Other services' URLs are dropped (a gateway then answers
+    /// 503 on their routes): tests start "some resources" of the real model this way.
+    /// </summary>
+    public void KeepOnly(params string[] names)
+    {
+        var byName = _resources.ToDictionary(r => r.Name);
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(names);
+        while (pending.TryPop(out var name))
+        {
+            if (!byName.TryGetValue(name, out var resource))
+            {
+                throw new ArgumentException($"No resource '{name}' in the app model.", nameof(names));
+            }
+
+            if (!keep.Add(name))
+            {
+                continue;
+            }
+
+            var needs = resource.WaitsFor.Append(resource.Parent).OfType<Resource>().Select(r => r.Name);
+            if (resource is ProjectResource project)
+            {
+                needs = needs.Concat(project.ConnectionReferences.Select(c => c.Name));
+            }
+
+            foreach (var need in needs)
+            {
+                pending.Push(need);
+            }
+        }
+
+        foreach (var name in _resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+        {
+            Remove(name);
+        }
+    }
+
+    /// <summary>The project named <paramref name="name"/> (to adjust its environment, say).</summary>
+    public ProjectResource Project(string name) =>
+        _resources.OfType<ProjectResource>().SingleOrDefault(p => p.Name == name)
+        ?? throw new InvalidOperationException($"No project named '{name}' in the app model.");
 
     public DistributedApplication Build()
     {
         foreach (var resource in _resources)
         {
             ApplyExternalConnectionString(resource);
+        }
+
+        foreach (var project in _resources.OfType<ProjectResource>())
+        {
+            var missing = project.ConnectionReferences.FirstOrDefault(c => !_resources.Any(r => r.Name == c.Name));
+            if (missing is not null)
+            {
+                throw new AppHostException($"'{project.Name}' references '{missing.Name}', which is not in the app model.");
+            }
         }
 
         return new DistributedApplication(this);

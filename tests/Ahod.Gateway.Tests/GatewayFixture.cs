@@ -43,11 +43,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
         identity.Environment["Jwt__SigningKeys__0"] = SigningKey.ExportPkcs8PrivateKeyPem();
 
-        var keep = Closure(builder, ["gateway"]);
-        foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
-        {
-            builder.Remove(name);
-        }
+        builder.KeepOnly("gateway");
 
         var probe = builder.AddProject("probe", "tests/Ahod.TestService").WithHttpHealthCheck("/health");
         gateway.ServiceReferences.Add(probe.Resource);
@@ -147,37 +143,6 @@ public sealed class GatewayFixture : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // The closure TestApp.StartAhodAsync keeps; repeated because the fixture also adds the probe and sets environments.
-    private static HashSet<string> Closure(DistributedApplicationBuilder builder, IEnumerable<string> names)
-    {
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>(names);
-        while (stack.TryPop(out var name))
-        {
-            if (!keep.Add(name))
-            {
-                continue;
-            }
-
-            var resource = byName[name];
-            foreach (var dependency in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
-            {
-                stack.Push(dependency.Name);
-            }
-
-            if (resource is ProjectResource project)
-            {
-                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
-                {
-                    stack.Push(reference);
-                }
-            }
-        }
-
-        return keep;
     }
 }
 

@@ -13,8 +13,8 @@ namespace Ahod.Identity.Tests;
 /// </summary>
 public sealed class IdentityAppFixture : IAsyncLifetime
 {
-    /// <summary>Resources the tests need: Identity, and whatever it references and waits for.</summary>
-    public static readonly string[] Resources = ["identity"];
+    /// <summary>Resources the tests need: the gateway (every test goes through the public entry point) and Identity.</summary>
+    public static readonly string[] Resources = ["gateway", "identity"];
 
     private readonly SemaphoreSlim _adminGate = new(1, 1);
     private TestApp? _app;
@@ -39,11 +39,14 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     public string KeyDirectory => Path.Combine(StateDirectory, "keys");
 
     /// <summary>
-    /// The one place tests get their HTTP client: switch this to the gateway once it is in the app model
-    /// and every test goes through the public entry point.
+    /// The one place tests get their HTTP client: the gateway, as a client of the product would.
     /// Cookies are off: tests send the refresh cookie explicitly, to replay old ones like an attacker would.
     /// </summary>
     public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = App.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Straight to Identity, for what only the service itself answers (its /health, its OpenAPI document).</summary>
+    public HttpClient CreateDirectClient() =>
         new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = App.GetEndpoint("identity"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The run's one admin, signed up on first use with <see cref="AdminEmail"/>.</summary>
@@ -74,11 +77,8 @@ public sealed class IdentityAppFixture : IAsyncLifetime
             identity.Environment["Identity__AdminEmails__0"] = AdminEmail;
             identity.Environment["Gdpr__Services__0"] = FakeGdprService.Name;
             identity.Environment[$"services__{FakeGdprService.Name}__http__0"] = _gdprProbe.Url.ToString().TrimEnd('/');
-            var keep = Closure(builder, Resources);
-            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
-            {
-                builder.Remove(name);
-            }
+            builder.KeepOnly(Resources);
+            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
         }, TestContext.Current.CancellationToken);
     }
 
@@ -94,36 +94,5 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         {
             await _gdprProbe.DisposeAsync();
         }
-    }
-
-    // The same closure TestApp.StartAhodAsync keeps; repeated here because the fixture also sets Identity's environment.
-    private static HashSet<string> Closure(DistributedApplicationBuilder builder, IEnumerable<string> names)
-    {
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>(names);
-        while (stack.TryPop(out var name))
-        {
-            if (!keep.Add(name))
-            {
-                continue;
-            }
-
-            var resource = byName[name];
-            foreach (var dependency in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
-            {
-                stack.Push(dependency.Name);
-            }
-
-            if (resource is ProjectResource project)
-            {
-                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
-                {
-                    stack.Push(reference);
-                }
-            }
-        }
-
-        return keep;
     }
 }

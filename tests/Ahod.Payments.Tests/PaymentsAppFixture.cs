@@ -40,26 +40,9 @@ public sealed class PaymentsAppFixture : IAsyncLifetime
         {
             AhodApp.Compose(builder);
             StateDirectory = builder.Options.StateDirectory;
-            var keep = new HashSet<string> { "gateway", "payments", "identity", "postgres", "paymentsdb", "identitydb", "redis", "rabbitmq" };
-            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
-            {
-                builder.Remove(name);
-            }
-
+            builder.KeepOnly("gateway", "payments");
+            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
             var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
-            // The gateway also routes to services these tests do not need; without them it answers 503 there.
-            foreach (var project in projects.Values)
-            {
-                project.ServiceReferences.RemoveAll(r => !keep.Contains(((Resource)r).Name));
-                project.WaitsFor.RemoveAll(r => !keep.Contains(r.Name));
-            }
-
-            // Tests create many users and fire thousands of requests from one address.
-            foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
-            {
-                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "1000000";
-                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "1000000";
-            }
 
             // A known internal key, so tests can call /internal like a sibling service.
             projects["payments"].Environment["InternalApi__Key"] = _internalKey;

@@ -38,20 +38,9 @@ public sealed class SavingsAppFixture : IAsyncLifetime
         {
             AhodApp.Compose(builder);
             StateDirectory = builder.Options.StateDirectory;
-            var keep = Closure(builder, "gateway", "savings");
-            foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
-            {
-                builder.Remove(name);
-            }
-
+            builder.KeepOnly("gateway", "savings");
+            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
             var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
-            // Tests create many users and fire many requests from one address.
-            foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
-            {
-                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "1000000";
-                projects["gateway"].Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "1000000";
-            }
-
             foreach (var project in projects.Values)
             {
                 project.Environment["InternalApi__Key"] = InternalApiKey;
@@ -65,36 +54,5 @@ public sealed class SavingsAppFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
-    }
-
-    private static HashSet<string> Closure(DistributedApplicationBuilder builder, params string[] names)
-    {
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>(names);
-        while (stack.Count > 0)
-        {
-            var name = stack.Pop();
-            if (!keep.Add(name))
-            {
-                continue;
-            }
-
-            var resource = byName[name];
-            foreach (var d in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
-            {
-                stack.Push(d.Name);
-            }
-
-            if (resource is ProjectResource project)
-            {
-                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
-                {
-                    stack.Push(reference);
-                }
-            }
-        }
-
-        return keep;
     }
 }

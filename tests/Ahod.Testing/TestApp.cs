@@ -45,18 +45,14 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, state);
     }
 
-    /// <summary>The whole Ahod app model, optionally only the named resources (and what they wait for).</summary>
+    /// <summary>The whole Ahod app model, optionally only the named resources (and what they need, see KeepOnly).</summary>
     public static Task<TestApp> StartAhodAsync(CancellationToken cancellationToken = default, params string[] only) =>
         StartAsync(b =>
         {
             AhodApp.Compose(b);
             if (only.Length > 0)
             {
-                var keep = Closure(b, only);
-                foreach (var r in b.Resources.Where(r => !keep.Contains(r.Name)).Select(r => r.Name).ToList())
-                {
-                    b.Remove(r);
-                }
+                b.KeepOnly(only);
             }
         }, cancellationToken);
 
@@ -102,37 +98,6 @@ public sealed class TestApp : IAsyncDisposable
     {
         await App.DisposeAsync().ConfigureAwait(false);
         TryDelete(_stateDirectory);
-    }
-
-    private static HashSet<string> Closure(DistributedApplicationBuilder builder, IEnumerable<string> names)
-    {
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        var stack = new Stack<string>(names);
-        while (stack.Count > 0)
-        {
-            var name = stack.Pop();
-            if (!keep.Add(name))
-            {
-                continue;
-            }
-
-            var resource = byName.TryGetValue(name, out var r) ? r : throw new ArgumentException($"No resource '{name}' in the Ahod app model.");
-            foreach (var d in resource.WaitsFor.Append(resource.Parent).OfType<Resource>())
-            {
-                stack.Push(d.Name);
-            }
-
-            if (resource is ProjectResource project)
-            {
-                foreach (var reference in project.ConnectionReferences.Select(c => c.Name).Concat(project.ServiceReferences.Select(s => s.Name)))
-                {
-                    stack.Push(reference);
-                }
-            }
-        }
-
-        return keep;
     }
 
     private static void TryDelete(string directory)
