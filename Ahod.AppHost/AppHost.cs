@@ -42,7 +42,6 @@ namespace Ahod.AppHost
                 .WaitFor(postgres).WaitFor(redis).WaitFor(rabbit).WithHttpHealthCheck()
                 .WithEnvironment("Jwt__KeyDirectory", Path.Combine(builder.Options.StateDirectory, "keys"))
                 .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
-            _ = identity;
 
             var payments = builder.AddProject("payments", "services/Ahod.Payments", port: 8102)
                 .WithReference(postgres.AddDatabase("paymentsdb")).WithReference(rabbit).WithReference(identity)
@@ -52,6 +51,10 @@ namespace Ahod.AppHost
                 .WithReference(postgres.AddDatabase("savingsdb")).WithReference(rabbit).WithReference(identity).WithReference(payments)
                 .WaitFor(postgres).WaitFor(rabbit).WaitFor(payments).WithHttpHealthCheck()
                 .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
+
+            // GDPR export (art. 15/20): Identity collects what every service holding user data has.
+            identity.WithReference(payments).WithReference(savings)
+                .WithEnvironment("Gdpr__Services__0", "payments").WithEnvironment("Gdpr__Services__1", "savings");
 
             builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
                 .WithExternalHttpEndpoints().WithHttpHealthCheck()

@@ -74,4 +74,24 @@ public sealed class DatabaseTests(SavingsAppFixture fixture)
         // The gateway never routes /internal.
         (await api.SendAsync(HttpMethod.Get, $"/internal/gdpr/users/{users[0].Id}", users[0].Token)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task GdprExport_ThroughTheGateway_CollectsIdentityPaymentsAndSavings()
+    {
+        var api = new SavingsApi(fixture);
+        var (community, users) = await api.CommunityWithMembersAsync(0, fund: 5_000);
+        (await api.ContributeAsync(users[0], community.GetProperty("id").GetGuid())).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        using var response = await api.SendAsync(HttpMethod.Get, "/api/users/me/export", users[0].Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        var export = await SavingsApi.ReadAsync(response);
+        export.GetProperty("userId").GetGuid().ShouldBe(users[0].Id);
+        var sections = export.GetProperty("services").EnumerateArray().ToDictionary(s => s.GetProperty("service").GetString()!, s => s.GetProperty("data"));
+        sections.Keys.Order().ShouldBe(["identity", "payments", "savings"]);
+        sections["identity"].GetProperty("email").GetString().ShouldBe(users[0].Email);
+        sections["savings"].GetProperty("memberships").GetArrayLength().ShouldBe(1);
+        sections["payments"].ValueKind.ShouldBe(JsonValueKind.Object);
+        sections["payments"].ToString().ShouldContain(users[0].WalletId.ToString());
+    }
 }

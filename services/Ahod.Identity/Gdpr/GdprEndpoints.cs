@@ -33,6 +33,7 @@ public static class GdprEndpoints
         IdentityDbContext db,
         IHttpClientFactory httpClientFactory,
         IOptions<GdprOptions> options,
+        IConfiguration configuration,
         TimeProvider time,
         HttpContext context,
         ILoggerFactory loggerFactory,
@@ -67,7 +68,9 @@ public static class GdprEndpoints
 
         var logger = loggerFactory.CreateLogger(typeof(GdprEndpoints));
         var bearer = context.Request.Headers.Authorization.ToString();
-        var others = await Task.WhenAll(options.Value.Services.Select(service =>
+        // A service with no endpoint in this environment (services:<name>:...) is not deployed here, so it holds nothing.
+        var deployed = options.Value.Services.Where(service => IsDeployed(configuration, service)).ToArray();
+        var others = await Task.WhenAll(deployed.Select(service =>
             FetchAsync(httpClientFactory, service, userId, bearer, logger, cancellationToken)));
         if (Array.FindIndex(others, o => o is null) is var failed and >= 0)
         {
@@ -75,12 +78,15 @@ public static class GdprEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Export incomplete",
-                detail: $"Could not collect your data from the {options.Value.Services[failed]} service; please try again later.");
+                detail: $"Could not collect your data from the {deployed[failed]} service; please try again later.");
         }
 
         return TypedResults.Ok(new GdprExportResponse(
             userId, time.GetUtcNow(), [new GdprServiceExport(ServiceName, own), .. others.Select(o => o!)]));
     }
+
+    private static bool IsDeployed(IConfiguration configuration, string service) =>
+        configuration.GetSection($"services:{service}").GetChildren().Any();
 
     private static async Task<GdprServiceExport?> FetchAsync(
         IHttpClientFactory factory, string service, Guid userId, string bearer, ILogger logger, CancellationToken cancellationToken)
