@@ -36,31 +36,31 @@ namespace Ahod.AppHost
             var redis = builder.AddRedis(ResourceNames.Redis, port: 16379);
             var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq, port: 16672, distributionPort: 16673, epmdPort: 16674);
 
-            var identityDb = postgres.AddDatabase("identitydb");
+            // Services wait only for PostgreSQL (they migrate on start); RabbitMQ and Redis are reached lazily and
+            // reported by each service's /health, so the services boot while RabbitMQ does (its 5-7 s are the floor).
             var identity = builder.AddProject("identity", "services/Ahod.Identity", port: 8101)
-                .WithReference(identityDb).WithReference(redis).WithReference(rabbit)
-                .WaitFor(postgres).WaitFor(redis).WaitFor(rabbit).WithHttpHealthCheck()
+                .WithReference(postgres.AddDatabase("identitydb")).WithReference(redis).WithReference(rabbit)
+                .WaitFor(postgres).WithHttpHealthCheck()
                 .WithEnvironment("Jwt__KeyDirectory", Path.Combine(builder.Options.StateDirectory, "keys"))
                 .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
 
             var payments = builder.AddProject("payments", "services/Ahod.Payments", port: 8102)
                 .WithReference(postgres.AddDatabase("paymentsdb")).WithReference(rabbit).WithReference(identity)
-                .WaitFor(postgres).WaitFor(rabbit).WaitFor(identity).WithHttpHealthCheck();
+                .WaitFor(postgres).WithHttpHealthCheck();
 
             var savings = builder.AddProject("savings", "services/Ahod.Savings", port: 8103)
                 .WithReference(postgres.AddDatabase("savingsdb")).WithReference(rabbit).WithReference(identity).WithReference(payments)
-                .WaitFor(postgres).WaitFor(rabbit).WaitFor(payments).WithHttpHealthCheck()
+                .WaitFor(postgres).WithHttpHealthCheck()
                 .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
 
             // GDPR export (art. 15/20): Identity collects what every service holding user data has.
             identity.WithReference(payments).WithReference(savings)
                 .WithEnvironment("Gdpr__Services__0", "payments").WithEnvironment("Gdpr__Services__1", "savings");
 
+            // The one public entry point; a route whose service is not deployed answers 503.
             builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
                 .WithExternalHttpEndpoints().WithHttpHealthCheck()
-                .WithReference(identity).WaitFor(identity)
-                .WithReference(payments)
-                .WithReference(savings);
+                .WithReference(identity).WithReference(payments).WithReference(savings);
         }
     }
 }

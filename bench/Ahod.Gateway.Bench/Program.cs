@@ -18,20 +18,9 @@ Console.WriteLine($"Starting the app model (gateway, identity, postgres, redis, 
 await using var app = await TestApp.StartAsync(builder =>
 {
     AhodApp.Compose(builder);
-    var keep = new HashSet<string>(["gateway", "identity", "identitydb", "postgres", "redis", "rabbitmq"], StringComparer.Ordinal);
-    foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
-    {
-        builder.Remove(name);
-    }
-
-    var gateway = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
-    gateway.ServiceReferences.RemoveAll(s => !keep.Contains(s.Name));
+    builder.KeepOnly("gateway", "identity");
     // The benchmark measures forwarding, not the limiter refusing one user's flood.
-    foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
-    {
-        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "100000000";
-        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "100000000";
-    }
+    GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
 
     foreach (var project in builder.Resources.OfType<ProjectResource>())
     {

@@ -14,9 +14,10 @@ public sealed class ModelTests
 
         builder.KeepOnly("gateway", "payments");
 
-        builder.Resources.Select(r => r.Name).Order().ShouldBe(
-            ["gateway", "identity", "identitydb", "payments", "paymentsdb", "postgres", "rabbitmq", "redis"]);
-        builder.Project("gateway").ServiceReferences.Select(s => s.Name).Order().ShouldBe(["identity", "payments"]);
+        // Payments' server, database and broker stay; Identity and Savings are only URLs, so they go.
+        builder.Resources.Select(r => r.Name).Order().ShouldBe(["gateway", "payments", "paymentsdb", "postgres", "rabbitmq"]);
+        builder.Project("gateway").ServiceReferences.Select(s => s.Name).ShouldBe(["payments"]);
+        builder.Project("payments").ServiceReferences.ShouldBeEmpty();
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
         identity.Environment["Jwt__SigningKeys__0"] = SigningKey.ExportPkcs8PrivateKeyPem();
 
-        builder.KeepOnly("gateway");
+        builder.KeepOnly("gateway", "identity");
 
         var probe = builder.AddProject("probe", "tests/Ahod.TestService").WithHttpHealthCheck("/health");
         gateway.ServiceReferences.Add(probe.Resource);

@@ -40,7 +40,7 @@ public sealed class PaymentsAppFixture : IAsyncLifetime
         {
             AhodApp.Compose(builder);
             StateDirectory = builder.Options.StateDirectory;
-            builder.KeepOnly("gateway", "payments");
+            builder.KeepOnly("gateway", "identity", "payments");
             GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
             var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
 

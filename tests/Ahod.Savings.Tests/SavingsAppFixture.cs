@@ -38,7 +38,7 @@ public sealed class SavingsAppFixture : IAsyncLifetime
         {
             AhodApp.Compose(builder);
             StateDirectory = builder.Options.StateDirectory;
-            builder.KeepOnly("gateway", "savings");
+            builder.KeepOnly("gateway", "identity", "payments", "savings");
             GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
             var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
             foreach (var project in projects.Values)
