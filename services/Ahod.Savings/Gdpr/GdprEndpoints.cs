@@ -1,3 +1,4 @@
+using System.Data;
 using Ahod.Savings.Data;
 using Ahod.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,9 @@ public static class GdprEndpoints
 
     internal static async Task<IResult> ExportAsync(Guid userId, SavingsDbContext db, CancellationToken cancellationToken)
     {
+        // One snapshot for all the reads: without it an erasure committing half-way through the export shows the
+        // memberships from before it and the loans from after it (as if the erasure had been applied only in part).
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var memberships = await db.Members.AsNoTracking().Where(m => m.UserId == userId)
             .Join(db.Communities, m => m.CommunityId, c => c.Id, (m, c) => new { communityId = c.Id, communityName = c.Name, m.Role, m.Status, m.JoinedAt, m.LeftAt, m.Strikes })
             .ToListAsync(cancellationToken);
@@ -36,6 +40,7 @@ public static class GdprEndpoints
         var loans = await db.Loans.AsNoTracking().Where(l => l.UserId == userId).ToListAsync(cancellationToken);
         var loanIds = loans.Select(l => l.Id).ToList();
         var loanPayments = await db.LoanPayments.AsNoTracking().Where(p => loanIds.Contains(p.LoanId)).ToListAsync(cancellationToken);
+        await snapshot.CommitAsync(cancellationToken);
 
         return TypedResults.Ok(new GdprExport("savings", new
         {
