@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 
 namespace Ahod.Savings.Tests;
 
@@ -67,7 +66,7 @@ public sealed class ErasureTests(SavingsAppFixture fixture)
         (await api.SendAsync(HttpMethod.Get, $"/api/users/{erased.Id}", successor.Token)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         // The others are told through the outbox, as when a member leaves.
-        (await CountOutboxAsync("community.member-left", id, erased.Id)).ShouldBe(1);
+        (await SavingsDatabase.CountOutboxAsync(fixture.SavingsDb, "community.member-left", id, erased.Id)).ShouldBe(1);
 
         // The community carries on: the longest-standing member took over as admin, the erased user is gone from
         // the member list, and the pot (with the erased user's contribution in it) pays out to the rotation.
@@ -87,17 +86,5 @@ public sealed class ErasureTests(SavingsAppFixture fixture)
         closed.GetProperty("payout").GetProperty("amount").GetInt64().ShouldBe(3 * contribution);
         (await api.WalletBalanceAsync(successor)).ShouldBe(before + 3 * contribution);
         (await api.PotBalanceAsync(view.GetProperty("potAccountId").GetGuid())).ShouldBe(0);
-    }
-
-    private async Task<long> CountOutboxAsync(string type, Guid communityId, Guid userId)
-    {
-        await using var connection = new NpgsqlConnection(fixture.SavingsDb);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM outbox_messages WHERE type = $1 AND payload->>'communityId' = $2 AND payload->>'userId' = $3", connection);
-        command.Parameters.AddWithValue(type);
-        command.Parameters.AddWithValue(communityId.ToString());
-        command.Parameters.AddWithValue(userId.ToString());
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 }

@@ -77,7 +77,7 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
 
     public static object CommunityBody(
         string payoutMethod = "rotation", bool isPrivate = true, long contribution = 1_000, int maxMembers = 10, long lateFee = 0,
-        int graceDays = 0, int strikes = 3, string? name = null) => new
+        int graceDays = 0, int strikes = 3, string? name = null, bool autoClose = false) => new
     {
         name = name ?? $"Circle {Guid.NewGuid().ToString("N")[..6]}",
         bio = "Paying off our student loans together.",
@@ -87,7 +87,7 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
         payoutMethod,
         maxMembers,
         isPrivate,
-        rules = new { graceDays, lateFee = new { amount = lateFee, currency = "USD" }, strikesUntilSuspension = strikes, autoClose = false },
+        rules = new { graceDays, lateFee = new { amount = lateFee, currency = "USD" }, strikesUntilSuspension = strikes, autoClose },
     };
 
     public async Task<JsonElement> CreateCommunityAsync(TestUser admin, object? body = null)
