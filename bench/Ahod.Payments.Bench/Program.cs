@@ -1,5 +1,6 @@
 // Payments benchmark: transfers through the gateway vs pgbench's tpcb-like on the same PostgreSQL server.
-//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 64] [--clients 64] [--seconds 20]
+//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 64] [--clients 64] [--seconds 20] [--direct]
+// --direct also fires the same transfers (same tokens) straight at the payments service, bypassing the gateway.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,6 +16,7 @@ using Npgsql;
 var users = Option("--users", 64);
 var clients = Option("--clients", 64);
 var seconds = Option("--seconds", 20);
+var direct = args.Contains("--direct");
 var culture = CultureInfo.InvariantCulture;
 Console.WriteLine($"Ahod payments benchmark: {users} users, {clients} clients, {seconds} s (machine: {Environment.ProcessorCount} cores)");
 
@@ -73,60 +75,18 @@ using (var gate = new SemaphoreSlim(8))
 
 Console.WriteLine($"Created and funded {users} wallets in {setup.Elapsed.TotalSeconds:0.0} s");
 
-// 2. Random transfers from C clients for T seconds.
-var latencies = new List<double>[clients];
-var created = 0;
-var refused = 0;
-var errors = 0;
-var errorKinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-var stop = DateTime.UtcNow.AddSeconds(seconds);
-var run = Stopwatch.StartNew();
-await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+// 2. Random transfers from C clients for T seconds: through the gateway, then (with --direct) straight at payments.
+var paymentsDb = app.GetConnectionString("paymentsdb");
+var phases = new List<Phase> { await RunPhaseAsync("through the gateway", http) };
+if (direct)
 {
-    var random = new Random(c);
-    var mine = latencies[c] = new List<double>(100_000);
-    while (DateTime.UtcNow < stop)
+    using var straight = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 8 })
     {
-        var from = accounts[random.Next(accounts.Count)];
-        var to = accounts[random.Next(accounts.Count)];
-        if (to.UserId == from.UserId)
-        {
-            continue;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
-        {
-            Content = JsonContent.Create(new { fromAccountId = from.WalletId, toUserId = to.UserId, amount = new { amount = random.Next(1, 100), currency = "USD" } }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await http.SendAsync(request);
-            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            switch (response.StatusCode)
-            {
-                case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
-                case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref refused); break;
-                default:
-                    Interlocked.Increment(ref errors);
-                    errorKinds.AddOrUpdate(((int)response.StatusCode).ToString(culture), 1, (_, n) => n + 1);
-                    break;
-            }
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            Interlocked.Increment(ref errors);
-            errorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
-        }
-    }
-}));
-run.Stop();
-
-var all = latencies.SelectMany(l => l).Order().ToArray();
-var transfersPerSecond = (created + refused) / run.Elapsed.TotalSeconds;
-double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
+        BaseAddress = app.GetEndpoint("payments"),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+    phases.Add(await RunPhaseAsync("direct to payments", straight));
+}
 
 // 3. pgbench tpcb-like on the same server, same clients and duration.
 var server = new NpgsqlConnectionStringBuilder(app.GetConnectionString("paymentsdb"));
@@ -151,14 +111,133 @@ var ledger = await VerifyLedgerAsync(app.GetConnectionString("paymentsdb"));
 Console.WriteLine();
 Console.WriteLine("| measure | value |");
 Console.WriteLine("|---|---|");
-Console.WriteLine($"| transfers answered (201 posted + 422 refused) | {created + refused} in {run.Elapsed.TotalSeconds:0.0} s ({created} posted, {refused} refused) |");
-Console.WriteLine($"| transfers/s through the gateway | {transfersPerSecond:0} |");
-Console.WriteLine($"| latency p50 / p99 / max | {Percentile(0.50):0.0} ms / {Percentile(0.99):0.0} ms / {(all.Length > 0 ? all[^1] : 0):0.0} ms |");
-Console.WriteLine($"| errors (not 201/422) | {errors}{(errorKinds.IsEmpty ? "" : " (" + string.Join(", ", errorKinds.Select(k => $"{k.Key}: {k.Value}")) + ")")} |");
+foreach (var phase in phases)
+{
+    Console.WriteLine($"| transfers answered {phase.Name} (201 posted + 422 refused) | {phase.Answered} in {phase.Elapsed.TotalSeconds:0.0} s ({phase.Created} posted, {phase.Refused} refused) |");
+    Console.WriteLine($"| transfers/s {phase.Name} | {phase.PerSecond:0} |");
+    Console.WriteLine($"| latency p50 / p99 / max {phase.Name} | {phase.P50:0.0} ms / {phase.P99:0.0} ms / {phase.Max:0.0} ms |");
+    Console.WriteLine($"| errors {phase.Name} (not 201/422) | {phase.Errors}{(phase.ErrorKinds.Count == 0 ? "" : " (" + string.Join(", ", phase.ErrorKinds.Select(k => $"{k.Key}: {k.Value}")) + ")")} |");
+    Console.WriteLine($"| ratio {phase.Name} ÷ pgbench TPS | {phase.PerSecond / tps:0.00} |");
+}
+
 Console.WriteLine($"| pgbench tpcb-like, -c {clients} -j 2 -T {seconds} | {tps:0} TPS, {pgLatency} ms avg |");
-Console.WriteLine($"| ratio transfers/s ÷ pgbench TPS | {transfersPerSecond / tps:0.00} |");
 Console.WriteLine($"| ledger check | {ledger} |");
-return ledger == "balanced" && errors == 0 ? 0 : 1;
+foreach (var phase in phases)
+{
+    Console.WriteLine();
+    Console.WriteLine($"CPU {phase.Name} (% of one core over the phase; µs of CPU per answered transfer):");
+    foreach (var (group, cpuSeconds) in phase.Cpu.OrderByDescending(c => c.Value))
+    {
+        Console.WriteLine(string.Create(culture, $"  {group,-28} {100 * cpuSeconds / phase.Elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, phase.Answered),8:0} µs"));
+    }
+
+    Console.WriteLine(string.Create(culture, $"PostgreSQL transactions in paymentsdb: {phase.Transactions} ({(double)phase.Transactions / Math.Max(1, phase.Answered):0.00} per transfer)"));
+    Console.WriteLine($"Ledger batches: {phase.Batches.Sum(b => b.Value)} (mean {(double)phase.Created / Math.Max(1, phase.Batches.Sum(b => b.Value)):0.0} posted transfers per commit): "
+        + string.Join(", ", phase.Batches.Select(b => $"{b.Key}: {b.Value}")));
+}
+
+var worst = phases.Sum(p => p.Errors);
+return ledger == "balanced" && worst == 0 ? 0 : 1;
+
+async Task<Phase> RunPhaseAsync(string name, HttpClient client)
+{
+    var latencies = new List<double>[clients];
+    var created = 0;
+    var refused = 0;
+    var errors = 0;
+    var errorKinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+    var transactionsBefore = await TransactionsAsync(paymentsDb);
+    var cpuBefore = CpuSample.Take();
+    var startedAt = DateTimeOffset.UtcNow;
+    var stop = DateTime.UtcNow.AddSeconds(seconds);
+    var run = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(c);
+        var mine = latencies[c] = new List<double>(100_000);
+        while (DateTime.UtcNow < stop)
+        {
+            var from = accounts[random.Next(accounts.Count)];
+            var to = accounts[random.Next(accounts.Count)];
+            if (to.UserId == from.UserId)
+            {
+                continue;
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
+            {
+                Content = JsonContent.Create(new { fromAccountId = from.WalletId, toUserId = to.UserId, amount = new { amount = random.Next(1, 100), currency = "USD" } }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var response = await client.SendAsync(request);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                    case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref refused); break;
+                    default:
+                        Interlocked.Increment(ref errors);
+                        errorKinds.AddOrUpdate(((int)response.StatusCode).ToString(culture), 1, (_, n) => n + 1);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref errors);
+                errorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+            }
+        }
+    }));
+    run.Stop();
+    var cpu = CpuSample.Take().Minus(cpuBefore);
+
+    // PostgreSQL publishes a backend's counters when it goes idle, at most once a second.
+    await Task.Delay(TimeSpan.FromSeconds(1.5));
+    var transactions = await TransactionsAsync(paymentsDb) - transactionsBefore;
+    var batches = await BatchSizesAsync(paymentsDb, startedAt);
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
+    return new Phase(name, run.Elapsed, created, refused, errors, new Dictionary<string, int>(errorKinds),
+        Percentile(0.50), Percentile(0.99), all.Length > 0 ? all[^1] : 0, cpu, transactions, batches);
+}
+
+static async Task<long> TransactionsAsync(string connectionString)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(
+        "SELECT pg_stat_clear_snapshot(); SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", connection);
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.NextResultAsync();
+    await reader.ReadAsync();
+    return reader.GetInt64(0);
+}
+
+/// <summary>A batch stamps all its transfers with one time, so transfers per distinct created_at are the batch sizes.</summary>
+static async Task<SortedDictionary<string, int>> BatchSizesAsync(string connectionString, DateTimeOffset since)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("""
+        SELECT width_bucket(n, ARRAY[1, 2, 4, 8, 16, 32, 64, 128]) AS b, count(*)
+        FROM (SELECT count(*) n FROM transfers WHERE code = 'p2p' AND created_at >= $1 GROUP BY created_at) x
+        GROUP BY b ORDER BY b
+        """, connection);
+    command.Parameters.Add(new NpgsqlParameter { Value = since });
+    string[] labels = ["1", "2-3", "4-7", "8-15", "16-31", "32-63", "64-127", "128+"];
+    var histogram = new SortedDictionary<string, int>(Comparer<string>.Create((a, b) => Array.IndexOf(labels, a).CompareTo(Array.IndexOf(labels, b))));
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        histogram[labels[reader.GetInt32(0) - 1]] = (int)reader.GetInt64(1);
+    }
+
+    return histogram;
+}
 
 async Task<string> PgbenchAsync(string[] arguments)
 {
@@ -273,4 +352,117 @@ int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+internal sealed record Phase(
+    string Name, TimeSpan Elapsed, int Created, int Refused, int Errors, Dictionary<string, int> ErrorKinds,
+    double P50, double P99, double Max, Dictionary<string, double> Cpu, long Transactions, SortedDictionary<string, int> Batches)
+{
+    public int Answered => Created + Refused;
+
+    public double PerSecond => Answered / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// CPU seconds (user + system) of this process and its descendants, grouped by what they are, plus everything
+/// else on the machine: the servers are our children, so other work on the box shows up as "other".
+/// </summary>
+internal sealed class CpuSample
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    private readonly Dictionary<int, (string Group, long Ticks)> _processes = [];
+    private long _machineBusyTicks;
+
+    public static CpuSample Take()
+    {
+        var sample = new CpuSample();
+        var stats = new Dictionary<int, (int Parent, string Command, long Ticks)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var close = stat.LastIndexOf(')');
+                var command = stat[(stat.IndexOf('(') + 1)..close];
+                var fields = stat[(close + 2)..].Split(' ');
+                // After "pid (comm) ": state ppid ... utime is the 14th field of the line, stime the 15th.
+                stats[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), command,
+                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+            }
+        }
+
+        var self = Environment.ProcessId;
+        foreach (var (pid, (_, command, ticks)) in stats)
+        {
+            var ours = false;
+            for (var p = pid; p > 1 && stats.ContainsKey(p); p = stats[p].Parent)
+            {
+                if (p == self)
+                {
+                    ours = true;
+                    break;
+                }
+            }
+
+            sample._processes[pid] = (ours ? Classify(pid, command, self) : "other (not this benchmark)", ticks);
+        }
+
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        sample._machineBusyTicks = cpu.Sum() - cpu[3] - cpu[4]; // all but idle and iowait
+        return sample;
+    }
+
+    /// <summary>CPU seconds per group between <paramref name="before"/> and this sample; "machine total" is everything busy.</summary>
+    public Dictionary<string, double> Minus(CpuSample before)
+    {
+        var groups = new Dictionary<string, double>();
+        foreach (var (pid, (group, ticks)) in _processes)
+        {
+            var delta = ticks - (before._processes.TryGetValue(pid, out var old) && old.Group == group ? old.Ticks : 0);
+            groups[group] = groups.GetValueOrDefault(group) + delta / TicksPerSecond;
+        }
+
+        groups["machine total"] = (_machineBusyTicks - before._machineBusyTicks) / TicksPerSecond;
+        return groups;
+    }
+
+    private static string Classify(int pid, string command, int self)
+    {
+        if (pid == self)
+        {
+            return "bench client + app host";
+        }
+
+        string commandLine;
+        try
+        {
+            commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            commandLine = command;
+        }
+
+        return commandLine switch
+        {
+            _ when commandLine.Contains("Ahod.Payments.dll", StringComparison.Ordinal) => "payments",
+            _ when commandLine.Contains("Ahod.Gateway.dll", StringComparison.Ordinal) => "gateway",
+            _ when commandLine.Contains("Ahod.Identity.dll", StringComparison.Ordinal) => "identity",
+            _ when command == "postgres" => "postgres",
+            _ when command == "pgbench" => "pgbench",
+            _ when command.StartsWith("redis", StringComparison.Ordinal) => "redis",
+            _ when command is "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost" || commandLine.Contains("rabbit", StringComparison.Ordinal) => "rabbitmq",
+            _ => command,
+        };
+    }
 }
