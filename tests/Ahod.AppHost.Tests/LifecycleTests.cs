@@ -67,7 +67,9 @@ public sealed class LifecycleTests
         var pids = app.Notifications.All().SelectMany(s => s.Pids).ToList();
         // Grandchildren too: postgres backends and beam.smp carry the state folder on their command line.
         pids.AddRange(ProcFs.WithCommandLine(state));
-        pids.Count.ShouldBeGreaterThanOrEqualTo(5);
+        pids.AddRange(pids.SelectMany(ProcFs.ChildrenOf).ToList()); // PostgreSQL's backends, beam.smp
+        pids = pids.Distinct().ToList();
+        pids.Count.ShouldBeGreaterThanOrEqualTo(9);
         var rabbitPort = rabbit.Resource.Port!.Value;
         var epmdPort = rabbit.Resource.EpmdPort!.Value;
 
@@ -120,7 +122,11 @@ public sealed class LifecycleTests
         }
 
         var children = ProcFs.WithCommandLine(state);
-        children.Count.ShouldBeGreaterThanOrEqualTo(3); // postgres (+ backends), redis, beam.smp
+        children.Count.ShouldBeGreaterThanOrEqualTo(3); // postgres, redis, beam.smp
+        // PostgreSQL's backends and workers lead their own process groups: they must go too.
+        var backends = children.SelectMany(ProcFs.ChildrenOf).ToList();
+        backends.Count.ShouldBeGreaterThanOrEqualTo(4);
+        children.AddRange(backends);
 
         apphost.Kill(); // SIGKILL: no chance to clean up itself.
         await apphost.WaitForExitAsync(Ct);

@@ -20,6 +20,34 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>Live direct children of <paramref name="parent"/> (PostgreSQL's backends lead their own process groups).</summary>
+    public static List<int> ChildrenOf(int parent)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var text = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent && IsAlive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Live processes whose command line contains <paramref name="fragment"/>.</summary>
     public static List<int> WithCommandLine(string fragment)
     {
