@@ -1,3 +1,4 @@
+using Ahod.ServiceDefaults;
 using System.Text;
 using Ahod.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -78,29 +79,13 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
 
         modelBuilder.AddOutboxAndInbox();
 
-        // snake_case columns without the naming-conventions package (not on this machine's mirror).
+        // snake_case columns; constraint names stay EF's own (its migration was generated with them).
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
             if (property.FindAnnotation("Relational:ColumnName") is null)
             {
-                property.SetColumnName(ToSnakeCase(property.Name));
+                property.SetColumnName(SnakeCaseNames.ToSnakeCase(property.Name));
             }
         }
-    }
-
-    internal static string ToSnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return builder.ToString();
     }
 }

@@ -108,54 +108,6 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
 
         modelBuilder.AddOutboxAndInbox();
 
-        // snake_case names throughout: the ledger's hot path is hand-written SQL, which reads better without quotes.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(SnakeCase(property.Name));
-            }
-
-            foreach (var key in entity.GetKeys())
-            {
-                key.SetName(key.GetName() is { } name && name.StartsWith("pk_", StringComparison.Ordinal) ? name : "pk_" + entity.GetTableName());
-            }
-
-            foreach (var foreignKey in entity.GetForeignKeys())
-            {
-                foreignKey.SetConstraintName(
-                    $"fk_{entity.GetTableName()}_{string.Join("_", foreignKey.Properties.Select(p => SnakeCase(p.Name)))}");
-            }
-
-            foreach (var index in entity.GetIndexes().Where(i => i.GetDatabaseName() is { } n && !n.StartsWith("ix_", StringComparison.Ordinal) && !n.StartsWith("ux_", StringComparison.Ordinal)))
-            {
-                index.SetDatabaseName(
-                    $"{(index.IsUnique ? "ux" : "ix")}_{entity.GetTableName()}_{string.Join("_", index.Properties.Select(p => SnakeCase(p.Name)))}");
-            }
-        }
-    }
-
-    internal static string SnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0)
-                {
-                    builder.Append('_');
-                }
-
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
+        modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -201,55 +201,6 @@ public sealed class SavingsDbContext(DbContextOptions<SavingsDbContext> options)
 
         modelBuilder.AddOutboxAndInbox();
 
-        // snake_case names throughout (the naming-conventions package is not on this machine's mirror);
-        // the scheduler's lease and row locks are hand-written SQL, which reads better without quotes.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType != typeof(OutboxMessage) && e.ClrType != typeof(InboxMessage)))
-        {
-            foreach (var property in entity.GetProperties().Where(p => p.FindAnnotation("Relational:ColumnName") is null))
-            {
-                property.SetColumnName(SnakeCase(property.Name));
-            }
-
-            foreach (var key in entity.GetKeys().Where(k => k.GetName() is not { } n || !n.StartsWith("pk_", StringComparison.Ordinal)))
-            {
-                key.SetName("pk_" + entity.GetTableName());
-            }
-
-            foreach (var foreignKey in entity.GetForeignKeys())
-            {
-                foreignKey.SetConstraintName(
-                    $"fk_{entity.GetTableName()}_{string.Join("_", foreignKey.Properties.Select(p => SnakeCase(p.Name)))}");
-            }
-
-            foreach (var index in entity.GetIndexes().Where(i => i.GetDatabaseName() is { } n && !n.StartsWith("ix_", StringComparison.Ordinal) && !n.StartsWith("ux_", StringComparison.Ordinal)))
-            {
-                index.SetDatabaseName(
-                    $"{(index.IsUnique ? "ux" : "ix")}_{entity.GetTableName()}_{string.Join("_", index.Properties.Select(p => SnakeCase(p.Name)))}");
-            }
-        }
-    }
-
-    internal static string SnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0)
-                {
-                    builder.Append('_');
-                }
-
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
+        modelBuilder.UseSnakeCaseNames();
     }
 }
