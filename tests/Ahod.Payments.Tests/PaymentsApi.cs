@@ -1,3 +1,4 @@
+using Ahod.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -84,26 +85,8 @@ public sealed partial class PaymentsApi(PaymentsAppFixture fixture)
         SendAsync(HttpMethod.Post, "/api/payments/send", from.Token,
             new { fromAccountId = from.WalletId, toUserId, amount = new { amount, currency } }, key ?? Guid.NewGuid().ToString());
 
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-
-        if (body is not null)
-        {
-            request.Content = body is string raw ? new StringContent(raw, System.Text.Encoding.UTF8, "application/json") : JsonContent.Create(body);
-        }
-
-        return Client.SendAsync(request, Ct);
-    }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null) =>
+        Client.SendApiAsync(method, path, token, body, idempotencyKey, Ct);
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, Ct))!;
