@@ -35,4 +35,28 @@ public sealed class ConcurrencyTests(PaymentsAppFixture fixture)
         balances.Sum().ShouldBe(wallets * funding);
         await _api.AssertLedgerBalancedAsync();
     }
+
+    [Fact]
+    public async Task FirstDepositsInACurrency_ArrivingTogether_AllSucceed()
+    {
+        // No other test touches GHS, so the provider's GHS clearing account does not exist yet: every deposit
+        // below races to open it (a lost race once answered 500).
+        var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _api.NewUserAsync()));
+        var wallets = await Task.WhenAll(users.Select(async u =>
+        {
+            using var open = await _api.SendAsync(HttpMethod.Post, "/api/payments/accounts", u.Token, new { currency = "GHS" });
+            open.StatusCode.ShouldBe(HttpStatusCode.Created);
+            return (await PaymentsApi.ReadAsync<WalletDto>(open)).Id;
+        }));
+
+        var statuses = await Task.WhenAll(users.Select(async (u, i) =>
+        {
+            using var deposit = await _api.SendAsync(HttpMethod.Post, "/api/payments/deposit", u.Token,
+                new { accountId = wallets[i], amount = new { amount = 500, currency = "GHS" }, source = new { type = "card", token = "tok_sandbox_success" } },
+                Guid.NewGuid().ToString());
+            return deposit.StatusCode;
+        }));
+
+        statuses.ShouldAllBe(s => s == HttpStatusCode.Created);
+    }
 }

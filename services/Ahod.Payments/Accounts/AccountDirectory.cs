@@ -58,25 +58,34 @@ internal sealed class AccountDirectory(NpgsqlDataSource dataSource)
             return id;
         }
 
-        await using var command = dataSource.CreateCommand("""
-            WITH inserted AS (
-                INSERT INTO accounts (id, kind, owner_type, owner_id, provider, currency, flags, status,
-                                      debits_posted, credits_posted, debits_pending, credits_pending, created_at)
-                VALUES ($1, $2, NULL, NULL, $3, $4, 0, 'open', 0, 0, 0, 0, now())
-                ON CONFLICT (provider, kind, currency) WHERE provider IS NOT NULL DO NOTHING
-                RETURNING id)
-            SELECT id FROM inserted
-            UNION ALL
-            SELECT id FROM accounts WHERE provider = $3 AND kind = $2 AND currency = $4
-            LIMIT 1
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
-        command.Parameters.Add(new NpgsqlParameter { Value = kind });
-        command.Parameters.Add(new NpgsqlParameter { Value = provider });
-        command.Parameters.Add(new NpgsqlParameter { Value = currency });
-        id = (Guid)(await command.ExecuteScalarAsync(ct))!;
-        _systemAccounts[(provider, kind, currency)] = id;
-        return id;
+        // Two first requests can race: the loser's ON CONFLICT DO NOTHING waits for the winner's commit, but its
+        // SELECT still sees the snapshot from before it, so it finds nothing. A new statement sees the row.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using var command = dataSource.CreateCommand("""
+                WITH inserted AS (
+                    INSERT INTO accounts (id, kind, owner_type, owner_id, provider, currency, flags, status,
+                                          debits_posted, credits_posted, debits_pending, credits_pending, created_at)
+                    VALUES ($1, $2, NULL, NULL, $3, $4, 0, 'open', 0, 0, 0, 0, now())
+                    ON CONFLICT (provider, kind, currency) WHERE provider IS NOT NULL DO NOTHING
+                    RETURNING id)
+                SELECT id FROM inserted
+                UNION ALL
+                SELECT id FROM accounts WHERE provider = $3 AND kind = $2 AND currency = $4
+                LIMIT 1
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+            command.Parameters.Add(new NpgsqlParameter { Value = kind });
+            command.Parameters.Add(new NpgsqlParameter { Value = provider });
+            command.Parameters.Add(new NpgsqlParameter { Value = currency });
+            if (await command.ExecuteScalarAsync(ct) is Guid found)
+            {
+                _systemAccounts[(provider, kind, currency)] = found;
+                return found;
+            }
+        }
+
+        throw new InvalidOperationException($"The {kind} account for {provider} in {currency} could neither be opened nor found.");
     }
 
     private async Task<List<Account>> QueryAsync(string where, CancellationToken ct, params object[] parameters)
