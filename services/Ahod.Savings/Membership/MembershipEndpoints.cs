@@ -184,8 +184,18 @@ public static class MembershipEndpoints
         return TypedResults.Ok(ToResponse(member));
     }
 
-    internal static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> PromoteAsync(
-        Guid id, Guid userId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> PromoteAsync(
+        Guid id, Guid userId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken) =>
+        ChangeMemberAsync(id, userId, user, db, member => member.Role = Roles.Admin, cancellationToken);
+
+    // Strikes stay on record; reinstating only lets the member receive again.
+    internal static Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ReinstateAsync(
+        Guid id, Guid userId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken) =>
+        ChangeMemberAsync(id, userId, user, db, member => member.Status = MemberStatuses.Active, cancellationToken);
+
+    /// <summary>An admin's change to a current (active or suspended) member: 404 for outsiders, 403 for non-admins.</summary>
+    private static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ChangeMemberAsync(
+        Guid id, Guid userId, ClaimsPrincipal user, SavingsDbContext db, Action<Member> change, CancellationToken cancellationToken)
     {
         var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
         if (access is null)
@@ -204,33 +214,7 @@ public static class MembershipEndpoints
             return Problems.NotFound("member");
         }
 
-        member.Role = Roles.Admin;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(ToResponse(member));
-    }
-
-    internal static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> ReinstateAsync(
-        Guid id, Guid userId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
-    {
-        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsAdmin)
-        {
-            return Problems.AdminOnly();
-        }
-
-        var member = await db.Members.SingleOrDefaultAsync(m => m.CommunityId == id && m.UserId == userId, cancellationToken);
-        if (member is not { Status: MemberStatuses.Active or MemberStatuses.Suspended })
-        {
-            return Problems.NotFound("member");
-        }
-
-        // Strikes stay on record; reinstating only lets the member receive again.
-        member.Status = MemberStatuses.Active;
+        change(member);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(ToResponse(member));
     }
