@@ -1,3 +1,4 @@
+using Ahod.Messaging;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
@@ -20,27 +21,6 @@ public sealed class Initial : Migration
                 id uuid NOT NULL,
                 erased_at timestamp with time zone NOT NULL,
                 CONSTRAINT "PK_erased_users" PRIMARY KEY (id)
-            );
-
-            CREATE TABLE inbox_messages (
-                event_id uuid NOT NULL,
-                consumer text NOT NULL,
-                event_type text NOT NULL,
-                processed_at timestamp with time zone NOT NULL,
-                CONSTRAINT pk_inbox_messages PRIMARY KEY (event_id, consumer)
-            );
-
-            CREATE TABLE outbox_messages (
-                id uuid NOT NULL,
-                type text NOT NULL,
-                payload jsonb NOT NULL,
-                occurred_at timestamp with time zone NOT NULL,
-                created_at timestamp with time zone NOT NULL,
-                processed_at timestamp with time zone,
-                attempts integer NOT NULL,
-                last_error text,
-                trace_parent text,
-                CONSTRAINT pk_outbox_messages PRIMARY KEY (id)
             );
 
             CREATE TABLE users (
@@ -84,10 +64,6 @@ public sealed class Initial : Migration
                 CONSTRAINT "FK_refresh_tokens_refresh_token_families_family_id" FOREIGN KEY (family_id) REFERENCES refresh_token_families (id) ON DELETE CASCADE
             );
 
-            CREATE INDEX ix_outbox_messages_processed_at ON outbox_messages (processed_at) WHERE processed_at IS NOT NULL;
-
-            CREATE INDEX ix_outbox_messages_unprocessed ON outbox_messages (created_at, id) WHERE processed_at IS NULL;
-
             CREATE INDEX ix_refresh_token_families_user_id ON refresh_token_families (user_id);
 
             CREATE INDEX ix_refresh_tokens_family_id ON refresh_tokens (family_id);
@@ -104,6 +80,9 @@ public sealed class Initial : Migration
 
             CREATE INDEX ix_users_user_name_prefix ON users (user_name text_pattern_ops);
             """);
+
+        // The outbox and inbox exactly as AddOutboxAndInbox() maps them.
+        migrationBuilder.Sql(MessagingSchema.CreateTablesSql);
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

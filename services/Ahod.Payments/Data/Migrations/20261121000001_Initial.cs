@@ -1,3 +1,4 @@
+using Ahod.Messaging;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
@@ -49,27 +50,6 @@ public sealed class Initial : Migration
                 expires_at timestamp with time zone NOT NULL,
                 CONSTRAINT pk_idempotency_keys PRIMARY KEY (user_id, key),
                 CONSTRAINT ck_idempotency_keys_status CHECK (status IN ('in_flight', 'completed'))
-            );
-
-            CREATE TABLE inbox_messages (
-                event_id uuid NOT NULL,
-                consumer text NOT NULL,
-                event_type text NOT NULL,
-                processed_at timestamp with time zone NOT NULL,
-                CONSTRAINT pk_inbox_messages PRIMARY KEY (event_id, consumer)
-            );
-
-            CREATE TABLE outbox_messages (
-                id uuid NOT NULL,
-                type text NOT NULL,
-                payload jsonb NOT NULL,
-                occurred_at timestamp with time zone NOT NULL,
-                created_at timestamp with time zone NOT NULL,
-                processed_at timestamp with time zone,
-                attempts integer NOT NULL,
-                last_error text,
-                trace_parent text,
-                CONSTRAINT pk_outbox_messages PRIMARY KEY (id)
             );
 
             CREATE TABLE transfers (
@@ -130,10 +110,6 @@ public sealed class Initial : Migration
 
             CREATE INDEX ix_idempotency_keys_expires_at ON idempotency_keys (expires_at);
 
-            CREATE INDEX ix_outbox_messages_processed_at ON outbox_messages (processed_at) WHERE processed_at IS NOT NULL;
-
-            CREATE INDEX ix_outbox_messages_unprocessed ON outbox_messages (created_at, id) WHERE processed_at IS NULL;
-
             CREATE INDEX ix_transfers_credit_account_id ON transfers (credit_account_id);
 
             CREATE INDEX ix_transfers_debit_account_id ON transfers (debit_account_id);
@@ -152,6 +128,9 @@ public sealed class Initial : Migration
             CREATE TRIGGER entries_immutable BEFORE UPDATE OR DELETE ON entries
                 FOR EACH ROW EXECUTE FUNCTION entries_are_immutable();
             """");
+
+        // The outbox and inbox exactly as AddOutboxAndInbox() maps them.
+        migrationBuilder.Sql(MessagingSchema.CreateTablesSql);
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
