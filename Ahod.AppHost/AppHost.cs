@@ -1,66 +1,48 @@
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
-using Ahod.AppHost.Publish;
-using Ahod.AppHost.Run;
+using Ahod.Hosting;
+using Ahod.ServiceDefaults;
 
-var builder = DistributedApplicationBuilder.CreateBuilder(args);
-AhodApp.Compose(builder);
+var builder = DistributedApplication.CreateBuilder(args);
 
-if (ManifestPublisher.TryGetOutputPath(builder.Configuration, out var manifestPath))
-{
-    ManifestPublisher.Write(builder, manifestPath);
-    Console.WriteLine($"Wrote the deployment manifest to {manifestPath}");
-    return 0;
-}
+// Debian's servers as executables when run here (no container engine needed), Aspire's containers in the manifest.
+var postgres = builder.AddPostgresServer(ResourceNames.Postgres, port: 15432);
+var redis = builder.AddRedisServer(ResourceNames.Redis, port: 16379);
+var rabbitmq = builder.AddRabbitMQServer(ResourceNames.RabbitMq, port: 16672);
 
-try
-{
-    await using var app = builder.Build();
-    await app.RunAsync();
-    return 0;
-}
-catch (AppHostException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+// Service-to-service calls to /internal/* carry this key; the gateway never routes /internal.
+var internalApiKey = builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-namespace Ahod.AppHost
-{
-    /// <summary>The Ahod app model. Tests compose the same model with free ports and throwaway data.</summary>
-    public static class AhodApp
-    {
-        public static void Compose(DistributedApplicationBuilder builder)
-        {
-            var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 15432);
-            var redis = builder.AddRedis(ResourceNames.Redis, port: 16379);
-            var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq, port: 16672, distributionPort: 16673, epmdPort: 16674);
+var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb);
+var identity = builder.AddProject<Projects.Ahod_Identity>(ResourceNames.Identity)
+    .WithReference(identityDb).WaitFor(identityDb)
+    .WithReference(redis).WithReference(rabbitmq)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithSigningKeys().WithMail("Email__PickupDirectory", "Email__Smtp__Host")
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
-            // Services wait only for PostgreSQL (they migrate on start); RabbitMQ and Redis are reached lazily and
-            // reported by each service's /health, so the services boot while RabbitMQ does (its 5-7 s are the floor).
-            var identity = builder.AddProject("identity", "services/Ahod.Identity", port: 8101)
-                .WithReference(postgres.AddDatabase("identitydb")).WithReference(redis).WithReference(rabbit)
-                .WaitFor(postgres).WithHttpHealthCheck()
-                .WithEnvironment("Jwt__KeyDirectory", Path.Combine(builder.Options.StateDirectory, "keys"))
-                .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
+var paymentsDb = postgres.AddDatabase(ResourceNames.PaymentsDb);
+var payments = builder.AddProject<Projects.Ahod_Payments>(ResourceNames.Payments)
+    .WithReference(paymentsDb).WaitFor(paymentsDb)
+    .WithReference(rabbitmq).WithReference(identity)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
-            var payments = builder.AddProject("payments", "services/Ahod.Payments", port: 8102)
-                .WithReference(postgres.AddDatabase("paymentsdb")).WithReference(rabbit).WithReference(identity)
-                .WaitFor(postgres).WithHttpHealthCheck();
+var savingsDb = postgres.AddDatabase(ResourceNames.SavingsDb);
+var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
+    .WithReference(savingsDb).WaitFor(savingsDb)
+    .WithReference(rabbitmq).WithReference(identity).WithReference(payments)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithMail("Email__PickupDirectory", "Email__SmtpHost")
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
-            var savings = builder.AddProject("savings", "services/Ahod.Savings", port: 8103)
-                .WithReference(postgres.AddDatabase("savingsdb")).WithReference(rabbit).WithReference(identity).WithReference(payments)
-                .WaitFor(postgres).WithHttpHealthCheck()
-                .WithEnvironment("Email__PickupDirectory", Path.Combine(builder.Options.StateDirectory, "mail"));
+// GDPR export (art. 15/20): Identity collects what every service holding user data has.
+identity.WithReference(payments).WithReference(savings)
+    .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings);
 
-            // GDPR export (art. 15/20): Identity collects what every service holding user data has.
-            identity.WithReference(payments).WithReference(savings)
-                .WithEnvironment("Gdpr__Services__0", "payments").WithEnvironment("Gdpr__Services__1", "savings");
+// The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
+builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
+    .WithReference(identity).WithReference(payments).WithReference(savings)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
-            // The one public entry point; a route whose service is not deployed answers 503.
-            builder.AddProject("gateway", "services/Ahod.Gateway", port: 8080)
-                .WithExternalHttpEndpoints().WithHttpHealthCheck()
-                .WithReference(identity).WithReference(payments).WithReference(savings);
-        }
-    }
-}
+builder.AddResourceWatch();
+builder.Build().Run();

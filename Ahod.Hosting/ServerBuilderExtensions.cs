@@ -1,0 +1,220 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Ahod.Hosting;
+
+/// <summary>
+/// PostgreSQL, Redis and RabbitMQ for the Ahod app model. In run mode they are Debian's servers run by DCP as
+/// executables (no container engine is needed); in publish mode they are Aspire's own container resources, so the
+/// manifest describes what a cloud deployment runs; a <c>ConnectionStrings:{name}</c> in configuration makes one
+/// external (Aspire's <c>AddConnectionString</c>: nothing is started).
+/// </summary>
+public static class ServerBuilderExtensions
+{
+    /// <param name="port">The port in development (the proxy DCP puts in front of the server); tests randomize it.</param>
+    public static IResourceBuilder<IResourceWithConnectionString> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    {
+        if (builder.IsExternal(name))
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPostgres(name).WithDataVolume();
+        }
+
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var dataDirectory = builder.DataDirectory(name);
+        var server = new LocalPostgresResource(name, builder.Script("postgres.sh"), builder.StateDirectory(), password);
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, ct) => CreateDatabasesAsync(server, connectionString!, e.Services, ct));
+
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."),
+            name: healthCheck,
+            configure: c => c.ConnectionString += ";Database=postgres;Timeout=3;Pooling=false");
+
+        List<object> extra = builder.IsEphemeral() ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
+        return builder.AddResource(server)
+            .WithArgs([server.ScriptPath, dataDirectory, .. extra])
+            .WithEndpoint(port: port, name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT")
+            .WithEnvironment("POSTGRES_PASSWORD", password)
+            .WithHealthCheck(healthCheck)
+            .WithIconName("DatabaseMultiple")
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>A database on the server; on a local server it is created when the server is first ready.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddDatabase(this IResourceBuilder<IResourceWithConnectionString> server, string name)
+    {
+        var builder = server.ApplicationBuilder;
+        switch (server.Resource)
+        {
+            case LocalPostgresResource local:
+                local.Databases[name] = name;
+                var database = new LocalPostgresDatabaseResource(name, name, local);
+                return builder.AddResource(database).ExcludeFromManifest();
+            case PostgresServerResource container:
+                return builder.CreateResourceBuilder(container).AddDatabase(name);
+            default:
+                // External server: the database's connection string is the server's plus the database name.
+                return builder.AddConnectionString(name, ReferenceExpression.Create($"{server.Resource};Database={name}"));
+        }
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    {
+        if (builder.IsExternal(name))
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddRedis(name).WithDataVolume();
+        }
+
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var server = new LocalRedisResource(name, builder.Script("redis.sh"), builder.StateDirectory(), password);
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."), name: healthCheck);
+
+        List<object> extra = builder.IsEphemeral() ? ["appendonly no", "save \"\""] : [];
+        return builder.AddResource(server)
+            .WithArgs([server.ScriptPath, builder.DataDirectory(name), .. extra])
+            .WithEndpoint(port: port, name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", env: "REDIS_PORT")
+            .WithEnvironment("REDIS_PASSWORD", password)
+            .WithHealthCheck(healthCheck)
+            .WithIconName("Memory")
+            .ExcludeFromManifest();
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
+    {
+        if (builder.IsExternal(name))
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddRabbitMQ(name).WithDataVolume();
+        }
+
+        // Erlang's port mapper for this broker only, on a free loopback port; a broker that found none would spawn a
+        // detached one on 0.0.0.0:4369 that outlives the AppHost.
+        var epmd = builder.AddExecutable($"{name}-epmd", "epmd", builder.StateDirectory())
+            .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
+            .WithArgs(c =>
+            {
+                var endpoint = ((IResourceWithEndpoints)c.Resource).GetEndpoint("tcp");
+                c.Args.Add("-port");
+                c.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+                c.Args.Add("-address");
+                c.Args.Add("127.0.0.1");
+            })
+            .WithIconName("PlugConnected")
+            .ExcludeFromManifest();
+
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var server = new LocalRabbitMQResource(name, builder.Script("rabbitmq.sh"), builder.StateDirectory(), password);
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheck, _ => new AmqpLoginHealthCheck(() => connectionString), HealthStatus.Unhealthy, tags: null));
+
+        var epmdEndpoint = epmd.GetEndpoint("tcp");
+        var rabbitmq = builder.AddResource(server)
+            .WithArgs([server.ScriptPath, builder.DataDirectory(name)])
+            .WithEndpoint(port: port, name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT")
+            .WithEndpoint(name: "dist", scheme: "tcp", env: "RABBITMQ_DIST_PORT", isProxied: false)
+            .WithEnvironment("ERL_EPMD_PORT", epmdEndpoint.Property(EndpointProperty.TargetPort))
+            .WithEnvironment("RABBITMQ_DEFAULT_USER", LocalRabbitMQResource.UserName)
+            .WithEnvironment("RABBITMQ_DEFAULT_PASS", password)
+            .WaitForStart(epmd)
+            .WithHealthCheck(healthCheck)
+            .WithIconName("Mail")
+            .ExcludeFromManifest();
+        epmd.WithParentRelationship(rabbitmq);
+        return rabbitmq;
+    }
+
+    private static async Task CreateDatabasesAsync(LocalPostgresResource server, string connectionString, IServiceProvider services, CancellationToken ct)
+    {
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
+        var model = services.GetRequiredService<DistributedApplicationModel>();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        foreach (var database in model.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
+        {
+            await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database.DatabaseName } } })
+            {
+                if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                {
+                    try
+                    {
+                        var quoted = "\"" + database.DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                        await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+                        await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                    {
+                        // Created by another start at the same moment: fine.
+                    }
+                }
+            }
+
+            // Aspire hands a parent's state to its children only for containers; a database is usable from here on.
+            await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An AMQP login with short timeouts: DCP's proxy accepts the socket while the broker boots, and the client's
+    /// default 10 s handshake wait would make readiness seconds late.
+    /// </summary>
+    private sealed class AmqpLoginHealthCheck(Func<string?> connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var value = connectionString();
+            if (value is null)
+            {
+                return HealthCheckResult.Unhealthy("No connection string yet.");
+            }
+
+            var factory = new ConnectionFactory
+            {
+                Uri = new Uri(value),
+                RequestedConnectionTimeout = TimeSpan.FromSeconds(2),
+                HandshakeContinuationTimeout = TimeSpan.FromSeconds(2),
+                ContinuationTimeout = TimeSpan.FromSeconds(2),
+                AutomaticRecoveryEnabled = false,
+            };
+            try
+            {
+                await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy(e.Message, e);
+            }
+        }
+    }
+}
