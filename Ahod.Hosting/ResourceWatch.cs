@@ -112,9 +112,13 @@ public sealed class ResourceWatch(
     private Task _watch = Task.CompletedTask;
 
     private readonly long _started = Environment.TickCount64;
-    private readonly Dictionary<string, ResourceEvent> _latest = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResourceEvent> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Crashes, long LastStart)> _restarts = new(StringComparer.Ordinal);
     private bool _reportedHealthy;
+
+    /// <summary>The latest event of each running instance (replica) of <paramref name="resource"/>.</summary>
+    public IReadOnlyList<ResourceEvent> Instances(IResource resource) =>
+        [.. _latest.Values.Where(e => e.Resource == resource).OrderBy(e => e.ResourceId, StringComparer.Ordinal)];
 
     public void Start()
     {

@@ -4,8 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
 using Ahod.Testing;
 
 // Authenticated GET /api/auth/me through the gateway vs straight to Identity, C concurrent callers for T seconds each, one run.
@@ -15,17 +14,14 @@ var seconds = Option(args, "--seconds", 10);
 var ct = CancellationToken.None;
 
 Console.WriteLine($"Starting the app model (gateway, identity, postgres, redis, rabbitmq) ...");
-await using var app = await TestApp.StartAsync(builder =>
+await using var app = await TestApp.StartAhodAsync(["gateway", "identity"], builder =>
 {
-    AhodApp.Compose(builder);
-    builder.KeepOnly("gateway", "identity");
     // The benchmark measures forwarding, not the limiter refusing one user's flood.
-    GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
-
-    foreach (var project in builder.Resources.OfType<ProjectResource>())
+    builder.Project("gateway").LiftRateLimits();
+    foreach (var name in new[] { "gateway", "identity" })
     {
         // Request logging at Information would measure the console, not the proxy.
-        project.Environment["Logging__LogLevel__Default"] = "Warning";
+        builder.Project(name).WithEnvironment("Logging__LogLevel__Default", "Warning");
     }
 }, ct);
 

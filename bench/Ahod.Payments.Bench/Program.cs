@@ -8,8 +8,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
 using Ahod.Testing;
 using Npgsql;
 
@@ -20,33 +19,17 @@ var direct = args.Contains("--direct");
 var culture = CultureInfo.InvariantCulture;
 Console.WriteLine($"Ahod payments benchmark: {users} users, {clients} clients, {seconds} s (machine: {Environment.ProcessorCount} cores)");
 
-string stateDirectory = "";
-await using var app = await TestApp.StartAsync(builder =>
+await using var app = await TestApp.StartAhodAsync(["gateway", "identity", "payments"], builder =>
 {
-    AhodApp.Compose(builder);
-    stateDirectory = builder.Options.StateDirectory;
-    var keep = new HashSet<string> { "gateway", "payments", "identity", "postgres", "paymentsdb", "identitydb", "redis", "rabbitmq" };
-    foreach (var name in builder.Resources.Select(r => r.Name).Where(n => !keep.Contains(n)).ToList())
+    builder.Project("gateway").LiftRateLimits();
+    foreach (var name in new[] { "gateway", "identity", "payments" })
     {
-        builder.Remove(name);
-    }
-
-    foreach (var project in builder.Resources.OfType<ProjectResource>())
-    {
-        project.ServiceReferences.RemoveAll(r => !keep.Contains(((Resource)r).Name));
-        project.WaitsFor.RemoveAll(r => !keep.Contains(r.Name));
         // Request logging at Information costs more CPU than the work measured here.
-        project.Environment["Logging__LogLevel__Default"] = "Warning";
-    }
-
-    var gateway = builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "gateway");
-    foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
-    {
-        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "100000000";
-        gateway.Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "100000000";
+        builder.Project(name).WithEnvironment("Logging__LogLevel__Default", "Warning");
     }
 });
-Console.WriteLine($"App model started in {app.App.StartupTime?.TotalSeconds:0.0} s");
+var stateDirectory = app.StateDirectory;
+Console.WriteLine($"App model started in {app.StartupTime.TotalSeconds:0.0} s (benchmark built {(typeof(TestApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).FirstOrDefault() as System.Reflection.AssemblyConfigurationAttribute)?.Configuration}; Aspire runs the services in the same configuration)");
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 8 })
 {

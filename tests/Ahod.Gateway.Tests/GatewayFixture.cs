@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Ahod.Gateway.Tests;
 using Ahod.Testing;
 
@@ -32,22 +32,15 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync(Compose, TestContext.Current.CancellationToken);
+        _app = await TestApp.StartAhodAsync(["gateway", "identity"], Compose, TestContext.Current.CancellationToken);
     }
 
-    private void Compose(DistributedApplicationBuilder builder)
+    private void Compose(TestAppBuilder builder)
     {
-        AhodApp.Compose(builder);
-        var gateway = builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "gateway")
-                      ?? throw new InvalidOperationException("The app model has no 'gateway' resource.");
-        var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
-        identity.Environment["Jwt__SigningKeys__0"] = SigningKey.ExportPkcs8PrivateKeyPem();
-
-        builder.KeepOnly("gateway", "identity");
-
-        var probe = builder.AddProject("probe", "tests/Ahod.TestService").WithHttpHealthCheck("/health");
-        gateway.ServiceReferences.Add(probe.Resource);
-        gateway.WaitsFor.Add(probe.Resource);
+        builder.Project("identity").WithEnvironment("Jwt__SigningKeys__0", SigningKey.ExportPkcs8PrivateKeyPem());
+        var gateway = builder.Project("gateway");
+        var probe = builder.AddTestProject("probe", "Ahod.TestService").WithHttpHealthCheck("/health");
+        gateway.WithReference(probe).WaitFor(probe);
         AddRoute(gateway, "probeheaders", "/headers", "probe");
         AddRoute(gateway, "probelength", "/echo-length", "probe");
         AddRoute(gateway, "probehubs", "/hubs/echo", "probe", webSockets: true);
@@ -55,7 +48,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddRoute(gateway, "probeslow", "/slow", "probe");
         AddRoute(gateway, "probestream", "/stream", "probe");
         // Short enough for a test to see a 504, long enough for sign-ups (PBKDF2) under the whole suite's load.
-        gateway.Environment["Gateway__Proxy__Timeout"] = "00:00:10";
+        gateway.WithEnvironment("Gateway__Proxy__Timeout", "00:00:10");
         // Listing image uploads reach the probe, which counts what arrived.
         AddRoute(gateway, "listings", "/api/listings", "probe");
         // A service no environment configures, public and protected: 503 whatever else is deployed.
@@ -64,15 +57,14 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddRoute(gateway, "hubghost", "/hubs/ghost", "ghost", webSockets: true);
         // A service with an endpoint where nothing listens: connection refused.
         AddRoute(gateway, "dead", "/dead", "dead");
-        gateway.Environment["services__dead__http__0"] = $"http://127.0.0.1:{ClosedPort()}";
+        var dead = $"http://127.0.0.1:{ClosedPort()}";
+        gateway.WithEnvironment("services__dead__http__0", dead);
     }
 
-    private static void AddRoute(ProjectResource gateway, string name, string prefix, string service, bool webSockets = false)
-    {
-        gateway.Environment[$"Gateway__Routes__{name}__Prefix"] = prefix;
-        gateway.Environment[$"Gateway__Routes__{name}__Service"] = service;
-        gateway.Environment[$"Gateway__Routes__{name}__WebSockets"] = webSockets ? "true" : "false";
-    }
+    private static void AddRoute(IResourceBuilder<ProjectResource> gateway, string name, string prefix, string service, bool webSockets = false) =>
+        gateway.WithEnvironment($"Gateway__Routes__{name}__Prefix", prefix)
+            .WithEnvironment($"Gateway__Routes__{name}__Service", service)
+            .WithEnvironment($"Gateway__Routes__{name}__WebSockets", webSockets ? "true" : "false");
 
     /// <summary>
     /// A client of the gateway that connects from its own loopback address (127.1.x.y), so each test has its own

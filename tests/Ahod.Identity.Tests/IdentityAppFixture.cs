@@ -1,5 +1,4 @@
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
 using Ahod.Identity.Tests;
 using Ahod.Testing;
 
@@ -69,16 +68,15 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _gdprProbe = await FakeGdprService.StartAsync(TestContext.Current.CancellationToken);
-        _app = await TestApp.StartAsync(builder =>
+        _app = await TestApp.StartAhodAsync(Resources, builder =>
         {
-            AhodApp.Compose(builder);
-            StateDirectory = builder.Options.StateDirectory;
-            var identity = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "identity");
-            identity.Environment["Identity__AdminEmails__0"] = AdminEmail;
-            identity.Environment["Gdpr__Services__0"] = FakeGdprService.Name;
-            identity.Environment[$"services__{FakeGdprService.Name}__http__0"] = _gdprProbe.Url.ToString().TrimEnd('/');
-            builder.KeepOnly(Resources);
-            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
+            StateDirectory = builder.StateDirectory;
+            builder.Project("identity")
+                .WithEnvironment("Identity__AdminEmails__0", AdminEmail)
+                .WithEnvironment("Gdpr__Services__0", FakeGdprService.Name)
+                .WithEnvironment("Gdpr__Services__1", "")
+                .WithEnvironment($"services__{FakeGdprService.Name}__http__0", _gdprProbe.Url.ToString().TrimEnd('/'));
+            builder.Project("gateway").LiftRateLimits();
         }, TestContext.Current.CancellationToken);
     }
 

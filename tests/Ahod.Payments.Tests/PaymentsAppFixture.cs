@@ -1,5 +1,4 @@
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
 using Ahod.Payments.Tests;
 using Ahod.Testing;
 
@@ -36,18 +35,16 @@ public sealed class PaymentsAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync(builder =>
+        _app = await TestApp.StartAhodAsync(["gateway", "identity", "payments"], builder =>
         {
-            AhodApp.Compose(builder);
-            StateDirectory = builder.Options.StateDirectory;
-            builder.KeepOnly("gateway", "identity", "payments");
-            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
-            var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
+            StateDirectory = builder.StateDirectory;
+            builder.Project("gateway").LiftRateLimits();
 
             // A known internal key, so tests can call /internal like a sibling service.
-            projects["payments"].Environment["InternalApi__Key"] = _internalKey;
-            projects["payments"].Environment["Payments__SandboxSettlementDelay"] = "00:00:01";
-            projects["payments"].Environment["Payments__BackgroundInterval"] = "00:00:00.250";
+            builder.Project("payments")
+                .WithEnvironment("InternalApi__Key", _internalKey)
+                .WithEnvironment("Payments__SandboxSettlementDelay", "00:00:01")
+                .WithEnvironment("Payments__BackgroundInterval", "00:00:00.250");
         }, TestContext.Current.CancellationToken);
     }
 

@@ -29,7 +29,7 @@ public sealed class ResilienceTests(PaymentsAppFixture fixture)
                 await Task.Delay(5, Ct);
             }
 
-            fixture.App.App.KillProjectReplica("payments");
+            fixture.App.Kill("payments");
         }, Ct);
         // Each client retries with the same key until it gets a final answer, as a real client would.
         var outcomes = await Task.WhenAll(plan.Select(async p =>

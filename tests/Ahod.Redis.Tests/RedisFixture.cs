@@ -1,4 +1,5 @@
-using Ahod.AppHost.Model;
+using Ahod.Hosting;
+using Aspire.Hosting;
 using Ahod.Testing;
 
 [assembly: AssemblyFixture(typeof(Ahod.Redis.Tests.RedisFixture))]
@@ -31,7 +32,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     /// <summary>A separate test app with just a redis, for tests that stop and start it.</summary>
     public static Task<TestApp> StartOwnAsync(CancellationToken cancellationToken) =>
-        TestApp.StartAsync(b => b.AddRedis(ResourceName), cancellationToken);
+        TestApp.StartAsync(b => b.Builder.AddRedisServer(ResourceName), cancellationToken);
 
     public async ValueTask InitializeAsync()
     {

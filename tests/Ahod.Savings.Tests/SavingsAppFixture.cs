@@ -1,5 +1,4 @@
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
 using Ahod.Savings.Tests;
 using Ahod.Testing;
 
@@ -34,16 +33,13 @@ public sealed class SavingsAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync(builder =>
+        _app = await TestApp.StartAhodAsync(["gateway", "identity", "payments", "savings"], builder =>
         {
-            AhodApp.Compose(builder);
-            StateDirectory = builder.Options.StateDirectory;
-            builder.KeepOnly("gateway", "identity", "payments", "savings");
-            GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
-            var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
-            foreach (var project in projects.Values)
+            StateDirectory = builder.StateDirectory;
+            builder.Project("gateway").LiftRateLimits();
+            foreach (var name in new[] { "gateway", "identity", "payments", "savings" })
             {
-                project.Environment["InternalApi__Key"] = InternalApiKey;
+                builder.Project(name).WithEnvironment("InternalApi__Key", InternalApiKey);
             }
         }, TestContext.Current.CancellationToken);
     }

@@ -1,4 +1,5 @@
-using Ahod.AppHost.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace Ahod.Testing;
 
@@ -6,12 +7,14 @@ public static class GatewayTestSettings
 {
     /// <summary>Tests create many users and fire thousands of requests from one address: lift the gateway's
     /// per-IP, per-user and auth buckets (the gateway's own tests keep production limits).</summary>
-    public static void LiftRateLimits(ProjectResource gateway)
+    public static IResourceBuilder<ProjectResource> LiftRateLimits(this IResourceBuilder<ProjectResource> gateway)
     {
         foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
         {
-            gateway.Environment[$"Gateway__RateLimits__{bucket}__TokenLimit"] = "1000000";
-            gateway.Environment[$"Gateway__RateLimits__{bucket}__TokensPerPeriod"] = "1000000";
+            gateway.WithEnvironment($"Gateway__RateLimits__{bucket}__TokenLimit", "1000000")
+                .WithEnvironment($"Gateway__RateLimits__{bucket}__TokensPerPeriod", "1000000");
         }
+
+        return gateway;
     }
 }

@@ -1,103 +1,241 @@
-using Ahod.AppHost;
-using Ahod.AppHost.Model;
-using Ahod.AppHost.Run;
-using Microsoft.Extensions.Configuration;
+using System.Diagnostics;
+using Ahod.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ahod.Testing;
 
 /// <summary>
-/// Our Aspire.Hosting.Testing: builds the same app model the AppHost uses, on free ports with throwaway data,
-/// starts it, waits until healthy, and hands out connection strings, HTTP clients and stop/start controls.
+/// The app model on Aspire.Hosting.Testing for tests and benchmarks: random free ports, a throwaway state folder
+/// (data of PostgreSQL, Redis, RabbitMQ, mail, keys), the dashboard off; started and waited on until every resource
+/// is healthy, with connection strings, HTTP clients and stop/start/kill of a resource.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private readonly string _stateDirectory;
+    /// <summary>Generous: the whole suite runs on two shared cores, and a fixture may start beside others.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    private TestApp(DistributedApplication app, string stateDirectory)
+    private TestApp(DistributedApplication app, string stateDirectory, TimeSpan startupTime)
     {
         App = app;
-        _stateDirectory = stateDirectory;
+        StateDirectory = stateDirectory;
+        StartupTime = startupTime;
     }
 
     public DistributedApplication App { get; }
 
-    /// <summary>Composes resources with <paramref name="compose"/> (e.g. <c>AhodApp.Compose</c> plus removals) and starts them.</summary>
-    public static async Task<TestApp> StartAsync(
-        Action<DistributedApplicationBuilder> compose,
-        CancellationToken cancellationToken = default,
-        IDictionary<string, string?>? configuration = null)
+    public string StateDirectory { get; }
+
+    /// <summary>From build to every resource healthy.</summary>
+    public TimeSpan StartupTime { get; }
+
+    /// <summary>
+    /// The Ahod app model of <c>Ahod.AppHost</c>, or only the <paramref name="only"/> resources and what they need
+    /// (see <see cref="AppModelExtensions.KeepOnly"/>); <paramref name="configure"/> adjusts it before it starts.
+    /// </summary>
+    public static async Task<TestApp> StartAhodAsync(
+        string[] only, Action<TestAppBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
-        var builder = CreateBuilder(configuration, out var state);
-        compose(builder);
-        var app = builder.Build();
+        var state = NewStateDirectory();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Ahod_AppHost>(
+            Arguments(state), ConfigureOptions, cancellationToken).ConfigureAwait(false);
+        if (only.Length > 0)
+        {
+            builder.KeepOnly(only);
+        }
+
+        configure?.Invoke(new TestAppBuilder(builder, state));
+        return await StartAsync(builder, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An empty app model (for tests of one server or library) composed by <paramref name="compose"/>.</summary>
+    public static async Task<TestApp> StartAsync(Action<TestAppBuilder> compose, CancellationToken cancellationToken = default)
+    {
+        var state = NewStateDirectory();
+        var builder = DistributedApplicationTestingBuilder.Create(Arguments(state), ConfigureOptions);
+        builder.AddResourceWatch();
+        compose(new TestAppBuilder(builder, state));
+        return await StartAsync(builder, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TestApp> StartAsync(IDistributedApplicationTestingBuilder builder, string state, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        var app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            foreach (var resource in model.Resources.Where(r => r is not ParameterResource and not ConnectionStringResource && !IsHidden(notifications, r)))
+            {
+                await notifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
-            var logs = string.Join(Environment.NewLine, app.Resources.SelectMany(r => app.Logs.Tail(r.Name).TakeLast(30).Select(l => $"{r.Name} | {l}")));
-            await app.DisposeAsync().ConfigureAwait(false);
+            var report = Report(app, model, notifications);
+            await DisposeQuietlyAsync(app).ConfigureAwait(false);
             TryDelete(state);
-            throw new InvalidOperationException($"The test app did not start: {e.Message}{Environment.NewLine}{logs}", e);
+            var why = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                ? $"not every resource was healthy within {StartTimeout.TotalSeconds:0} s"
+                : e.Message;
+            throw new InvalidOperationException($"The test app did not start: {why}.{Environment.NewLine}{report}", e);
         }
 
-        return new TestApp(app, state);
+        return new TestApp(app, state, started.Elapsed);
     }
 
-    /// <summary>The whole Ahod app model, optionally only the named resources (and what they need, see KeepOnly).</summary>
-    public static Task<TestApp> StartAhodAsync(CancellationToken cancellationToken = default, params string[] only) =>
-        StartAsync(b =>
-        {
-            AhodApp.Compose(b);
-            if (only.Length > 0)
-            {
-                b.KeepOnly(only);
-            }
-        }, cancellationToken);
+    private static string[] Arguments(string state) =>
+    [
+        "DcpPublisher:RandomizePorts=true",
+        $"Ahod:StateDirectory={state}",
+        "Ahod:Ephemeral=true",
+    ];
 
-    /// <summary>A builder in test mode: free ports, console quiet, fsync off, state in a fresh temp folder.</summary>
-    public static DistributedApplicationBuilder CreateBuilder(IDictionary<string, string?>? configuration, out string stateDirectory)
+    private static void ConfigureOptions(DistributedApplicationOptions options, Microsoft.Extensions.Hosting.HostApplicationBuilderSettings settings)
     {
-        stateDirectory = Path.Combine(Path.GetTempPath(), "ahod-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(stateDirectory);
-        if (!OperatingSystem.IsWindows())
-        {
-            // PostgreSQL runs as its own OS user when we are root: it must be able to reach its data folder.
-            var open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
-                       UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-            File.SetUnixFileMode(Path.GetDirectoryName(stateDirectory)!, open | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit);
-            File.SetUnixFileMode(stateDirectory, open);
-        }
-
-        var config = new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build();
-        return new DistributedApplicationBuilder(
-            new AppHostOptions { StateDirectory = stateDirectory, UseFixedPorts = false, ConsoleOutput = false, Ephemeral = true },
-            config);
+        options.DisableDashboard = true;
+        options.AllowUnsecuredTransport = true;
     }
 
-    public string GetConnectionString(string name) => App.GetConnectionString(name);
+    private static bool IsHidden(ResourceNotificationService notifications, IResource resource) =>
+        notifications.TryGetCurrentState(resource.Name, out var e) && e.Snapshot.IsHidden;
 
-    public Uri GetEndpoint(string name) => App.GetEndpoint(name);
+    /// <summary>Each resource that is not running and healthy, with its state and last log lines.</summary>
+    private static string Report(DistributedApplication app, DistributedApplicationModel model, ResourceNotificationService notifications)
+    {
+        var tail = app.Services.GetService<ResourceLogTail>();
+        var lines = new List<string>();
+        var watch = app.Services.GetRequiredService<ResourceWatch>();
+        foreach (var resource in model.Resources.Where(r => r is not ParameterResource))
+        {
+            foreach (var e in watch.Instances(resource))
+            {
+                var instance = e.ResourceId;
+                if (e.Snapshot.IsHidden)
+                {
+                    continue;
+                }
 
-    /// <summary>An HttpClient whose base address is the project's endpoint.</summary>
+                var state = $"{e.Snapshot.State?.Text ?? "unknown"} / {e.Snapshot.HealthStatus?.ToString() ?? "no health"}";
+                if (state == "Running / Healthy")
+                {
+                    continue;
+                }
+
+                lines.Add($"{instance}: {state}, exit code {e.Snapshot.ExitCode?.ToString() ?? "none"}");
+                lines.AddRange((tail?.Tail(e.ResourceId) ?? []).TakeLast(15).Select(l => $"  {instance} | {l}"));
+            }
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string NewStateDirectory()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "ahod-tests");
+        var state = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(state);
+        // PostgreSQL runs as its own OS user when we are root: it must be able to reach its data folder.
+        var open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+                   UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(root, open | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit);
+        File.SetUnixFileMode(state, open);
+        return state;
+    }
+
+    public string GetConnectionString(string name) =>
+        App.GetConnectionStringAsync(name).AsTask().GetAwaiter().GetResult()
+        ?? throw new InvalidOperationException($"'{name}' has no connection string.");
+
+    public Uri GetEndpoint(string name) => App.GetEndpoint(name, "http");
+
+    /// <summary>An HttpClient whose base address is the project's http endpoint (no retries: tests see what a client sees).</summary>
     public HttpClient CreateHttpClient(string resourceName) =>
-        new() { BaseAddress = App.GetEndpoint(resourceName), Timeout = TimeSpan.FromSeconds(30) };
+        new() { BaseAddress = GetEndpoint(resourceName), Timeout = TimeSpan.FromSeconds(30) };
 
-    public Task StopResourceAsync(string name, CancellationToken cancellationToken = default) => App.StopResourceAsync(name);
+    public Task StopResourceAsync(string name, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(name, KnownResourceCommands.StopCommand, cancellationToken);
 
-    public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) => App.StartResourceAsync(name, cancellationToken);
+    public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
 
-    public Task WaitForHealthyAsync(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        App.WaitForHealthyAsync(name, timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
+    private async Task ExecuteAsync(string name, string command, CancellationToken cancellationToken)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        foreach (var instance in Instances(name))
+        {
+            var result = await commands.ExecuteCommandAsync(instance, command, cancellationToken).ConfigureAwait(false);
+            if (!result.Success)
+            {
+                throw new InvalidOperationException($"{command} on '{instance}' failed: {result.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL to the resource's process (for a project: the service itself, under the <c>dotnet run</c> DCP started),
+    /// as a crash would; the AppHost's restart-on-crash brings it back.
+    /// </summary>
+    public void Kill(string name)
+    {
+        foreach (var e in App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)))
+        {
+            if (e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value &&
+                int.TryParse(value.ToString(), out var pid))
+            {
+                var target = ProcessTree.Descendants(pid).LastOrDefault(pid);
+                Process.GetProcessById(target).Kill();
+            }
+        }
+    }
+
+    public async Task WaitForHealthyAsync(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        await notifications.WaitForResourceHealthyAsync(name, cts.Token).ConfigureAwait(false);
+    }
 
     /// <summary>The resource's recent log lines (for assertion messages).</summary>
-    public string Logs(string name) => string.Join(Environment.NewLine, App.Logs.Tail(name));
+    public string Logs(string name)
+    {
+        var tail = App.Services.GetRequiredService<ResourceLogTail>();
+        return string.Join(Environment.NewLine, Instances(name).SelectMany(tail.Tail));
+    }
+
+    /// <summary>The DCP names of the resource's instances (replicas), e.g. <c>payments-abcdefgh</c>.</summary>
+    public IReadOnlyList<string> Instances(string name) =>
+        [.. App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(e => e.ResourceId)];
+
+    private IResource Resource(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.SingleOrDefault(r => r.Name == name)
+        ?? throw new ArgumentException($"No resource '{name}' in the app model.", nameof(name));
 
     public async ValueTask DisposeAsync()
     {
-        await App.DisposeAsync().ConfigureAwait(false);
-        TryDelete(_stateDirectory);
+        await DisposeQuietlyAsync(App).ConfigureAwait(false);
+        TryDelete(StateDirectory);
+    }
+
+    private static async Task DisposeQuietlyAsync(DistributedApplication app)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+        }
+
+        await app.DisposeAsync().ConfigureAwait(false);
     }
 
     private static void TryDelete(string directory)
@@ -111,6 +249,77 @@ public sealed class TestApp : IAsyncDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+}
+
+/// <summary>The builder a test adjusts before its app starts: resources by name, environment, the state folder.</summary>
+public sealed class TestAppBuilder(IDistributedApplicationTestingBuilder builder, string stateDirectory)
+{
+    public IDistributedApplicationTestingBuilder Builder { get; } = builder;
+
+    public string StateDirectory { get; } = stateDirectory;
+
+    public IResourceBuilder<ProjectResource> Project(string name) =>
+        Builder.CreateResourceBuilder(Builder.Resources.OfType<ProjectResource>().SingleOrDefault(p => p.Name == name)
+                                      ?? throw new InvalidOperationException($"No project named '{name}' in the app model."));
+
+    /// <summary>One of our test services (<c>tests/{project}</c>), started from its build output like any project.</summary>
+    public IResourceBuilder<ProjectResource> AddTestProject(string name, string project) =>
+        Builder.AddProject(name, Path.Combine(RepoRoot.Path, "tests", project, project + ".csproj")).WithHttpEndpoint();
+}
+
+internal static class RepoRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Ahod.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Ahod.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+internal static class ProcessTree
+{
+    /// <summary>The process's descendants, parents before children (from /proc).</summary>
+    public static List<int> Descendants(int pid)
+    {
+        var children = new List<int>();
+        var pending = new Queue<int>([pid]);
+        while (pending.TryDequeue(out var parent))
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(System.IO.Path.GetFileName(dir), out var candidate) && ParentOf(candidate) == parent)
+                {
+                    children.Add(candidate);
+                    pending.Enqueue(candidate);
+                }
+            }
+        }
+
+        return children;
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
         }
     }
 }

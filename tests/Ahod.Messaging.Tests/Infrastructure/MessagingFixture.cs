@@ -1,5 +1,6 @@
+using Aspire.Hosting;
 using Ahod.Messaging.Tests.Infrastructure;
-using Ahod.AppHost.Model;
+using Ahod.Hosting;
 using Ahod.Testing;
 
 [assembly: AssemblyFixture(typeof(MessagingFixture))]
@@ -19,8 +20,8 @@ public sealed class MessagingFixture : IAsyncLifetime
     {
         _app = await TestApp.StartAsync(b =>
         {
-            b.AddPostgres("postgres").AddDatabase("messagingtestdb");
-            b.AddRabbitMQ("rabbitmq");
+            b.Builder.AddPostgresServer("postgres").AddDatabase("messagingtestdb");
+            b.Builder.AddRabbitMQServer("rabbitmq");
         }, TestContext.Current.CancellationToken);
         PostgresConnectionString = _app.GetConnectionString("messagingtestdb");
         RabbitMqConnectionString = _app.GetConnectionString("rabbitmq");
