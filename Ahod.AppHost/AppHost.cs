@@ -41,7 +41,7 @@ identity.WithReference(payments).WithReference(savings)
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
 builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
     .WithReference(identity).WithReference(payments).WithReference(savings)
-    .WithExternalHttpEndpoints()
+    .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 builder.AddResourceWatch();

@@ -63,7 +63,7 @@ public static class ServerBuilderExtensions
                 var database = new LocalPostgresDatabaseResource(name, name, local);
                 return builder.AddResource(database).ExcludeFromManifest();
             case PostgresServerResource container:
-                return builder.CreateResourceBuilder(container).AddDatabase(name);
+                return PostgresBuilderExtensions.AddDatabase(builder.CreateResourceBuilder(container), name);
             default:
                 // External server: the database's connection string is the server's plus the database name.
                 return builder.AddConnectionString(name, ReferenceExpression.Create($"{server.Resource};Database={name}"));

@@ -1,5 +1,3 @@
-using Ahod.Hosting;
-using Aspire.Hosting;
 using Ahod.Testing;
 
 [assembly: AssemblyFixture(typeof(Ahod.Redis.Tests.RedisFixture))]
@@ -32,7 +30,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     /// <summary>A separate test app with just a redis, for tests that stop and start it.</summary>
     public static Task<TestApp> StartOwnAsync(CancellationToken cancellationToken) =>
-        TestApp.StartAsync(b => b.Builder.AddRedisServer(ResourceName), cancellationToken);
+        TestApp.StartAhodAsync([ResourceName], cancellationToken: cancellationToken);
 
     public async ValueTask InitializeAsync()
     {

@@ -50,16 +50,6 @@ public sealed class TestApp : IAsyncDisposable
         return await StartAsync(builder, state, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An empty app model (for tests of one server or library) composed by <paramref name="compose"/>.</summary>
-    public static async Task<TestApp> StartAsync(Action<TestAppBuilder> compose, CancellationToken cancellationToken = default)
-    {
-        var state = NewStateDirectory();
-        var builder = DistributedApplicationTestingBuilder.Create(Arguments(state), ConfigureOptions);
-        builder.AddResourceWatch();
-        compose(new TestAppBuilder(builder, state));
-        return await StartAsync(builder, state, cancellationToken).ConfigureAwait(false);
-    }
-
     private static async Task<TestApp> StartAsync(IDistributedApplicationTestingBuilder builder, string state, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
@@ -154,6 +144,22 @@ public sealed class TestApp : IAsyncDisposable
         ?? throw new InvalidOperationException($"'{name}' has no connection string.");
 
     public Uri GetEndpoint(string name) => App.GetEndpoint(name, "http");
+
+    /// <summary>Creates a database on the <c>postgres</c> server (for tests of a library that owns no database of the model).</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Database = "postgres", Pooling = false };
+        await using (var connection = new Npgsql.NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        server.Database = name;
+        server.Pooling = true;
+        return server.ConnectionString;
+    }
 
     /// <summary>An HttpClient whose base address is the project's http endpoint (no retries: tests see what a client sees).</summary>
     public HttpClient CreateHttpClient(string resourceName) =>

@@ -1,6 +1,4 @@
-using Aspire.Hosting;
 using Ahod.Messaging.Tests.Infrastructure;
-using Ahod.Hosting;
 using Ahod.Testing;
 
 [assembly: AssemblyFixture(typeof(MessagingFixture))]
@@ -18,12 +16,8 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync(b =>
-        {
-            b.Builder.AddPostgresServer("postgres").AddDatabase("messagingtestdb");
-            b.Builder.AddRabbitMQServer("rabbitmq");
-        }, TestContext.Current.CancellationToken);
-        PostgresConnectionString = _app.GetConnectionString("messagingtestdb");
+        _app = await TestApp.StartAhodAsync(["postgres", "rabbitmq"], cancellationToken: TestContext.Current.CancellationToken);
+        PostgresConnectionString = await _app.CreateDatabaseAsync("messagingtestdb", TestContext.Current.CancellationToken);
         RabbitMqConnectionString = _app.GetConnectionString("rabbitmq");
     }
 
