@@ -78,6 +78,18 @@ internal static class ProcFs
         return found;
     }
 
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     public static bool IsPortFree(int port)
     {
         try

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Ahod.AppHost.Tests;
+using Ahod.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+[assembly: AssemblyFixture(typeof(WholeAppFixture))]
+
+namespace Ahod.AppHost.Tests;
+
+/// <summary>The whole app model of Ahod.AppHost, as <c>dotnet run --project Ahod.AppHost</c> starts it, on free ports.</summary>
+public sealed class WholeAppFixture : IAsyncLifetime
+{
+    private TestApp? _app;
+
+    public TestApp App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await TestApp.StartAhodAsync([], cancellationToken: TestContext.Current.CancellationToken);
+        TestContext.Current.SendDiagnosticMessage($"whole app healthy in {_app.StartupTime.TotalSeconds:0.0} s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+public sealed class WholeAppTests(WholeAppFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ResourceEvent Current(string name) =>
+        fixture.App.App.Services.GetRequiredService<Ahod.Hosting.ResourceWatch>().Instances(Resource(name)).Single();
+
+    private IResource Resource(string name) =>
+        fixture.App.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+
+    [Fact]
+    public void EveryResource_IsRunningAndHealthy()
+    {
+        string[] expected = ["postgres", "redis", "rabbitmq", "rabbitmq-epmd", "identitydb", "paymentsdb", "savingsdb", "identity", "payments", "savings", "gateway"];
+        foreach (var name in expected)
+        {
+            var e = Current(name);
+            e.Snapshot.State?.Text.ShouldBe(KnownResourceStates.Running, name);
+            e.Snapshot.HealthStatus.ShouldBe(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, name);
+        }
+    }
+
+    [Fact]
+    public void Project_GetsTheAspireEnvironmentContract()
+    {
+        var env = Current("savings").Snapshot.EnvironmentVariables.ToDictionary(v => v.Name, v => v.Value);
+
+        env["ConnectionStrings__savingsdb"].ShouldNotBeNull().ShouldContain("Database=savingsdb");
+        env["ConnectionStrings__rabbitmq"].ShouldNotBeNull().ShouldStartWith("amqp://ahod:");
+        env["services__payments__http__0"].ShouldNotBeNull().ShouldStartWith("http://localhost:");
+        env["services__identity__http__0"].ShouldNotBeNull().ShouldStartWith("http://localhost:");
+        env["OTEL_SERVICE_NAME"].ShouldBe("savings");
+        env.ShouldContainKey("OTEL_RESOURCE_ATTRIBUTES");
+        env["InternalApi__Key"].ShouldNotBeNull().Length.ShouldBeGreaterThanOrEqualTo(32);
+        env.ShouldNotContainKey("ConnectionStrings__paymentsdb"); // only what it references
+    }
+
+    [Fact]
+    public async Task Databases_AreCreated_AndTheGeneratedPasswordIsRequired()
+    {
+        var paymentsDb = fixture.App.GetConnectionString("paymentsdb");
+        await using (var connection = new NpgsqlConnection(paymentsDb))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new NpgsqlCommand("SELECT current_database()", connection);
+            (await command.ExecuteScalarAsync(Ct)).ShouldBe("paymentsdb");
+        }
+
+        var wrong = new NpgsqlConnectionStringBuilder(paymentsDb) { Password = "not-the-password", Pooling = false };
+        await using var refused = new NpgsqlConnection(wrong.ConnectionString);
+        var error = await Should.ThrowAsync<PostgresException>(() => refused.OpenAsync(Ct));
+        error.SqlState.ShouldBe(PostgresErrorCodes.InvalidPassword);
+    }
+
+    [Fact]
+    public async Task Gateway_ServesTheApiThroughIdentityAndPostgres()
+    {
+        using var client = fixture.App.CreateHttpClient("gateway");
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        using var response = await client.PostAsJsonAsync("/api/auth/signup", new
+        {
+            email = $"host-{suffix}@ahod.test", password = $"Pw-{suffix}-long-enough!", passwordConfirmation = $"Pw-{suffix}-long-enough!",
+            userName = $"host_{suffix}", firstName = "App", lastName = "Host",
+        }, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task KilledService_IsRestartedByTheAppHost_AndHealthyAgain()
+    {
+        var before = Pid(Current("savings"));
+
+        fixture.App.Kill("savings");
+
+        var clock = Stopwatch.StartNew();
+        await Eventually(() => Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings")), TimeSpan.FromMinutes(2));
+        TestContext.Current.SendDiagnosticMessage($"savings healthy again {clock.Elapsed.TotalSeconds:0.0} s after kill -9");
+        using var client = fixture.App.CreateHttpClient("savings");
+        (await client.GetAsync("/health", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private static int? Pid(ResourceEvent e) =>
+        e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } v && int.TryParse(v.ToString(), out var pid) ? pid : null;
+
+    private static bool IsHealthy(ResourceEvent e) =>
+        e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+
+    private static async Task Eventually(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "condition not met in time");
+            await Task.Delay(200, Ct);
+        }
+    }
+}
