@@ -255,7 +255,11 @@ public sealed class ResourceWatch(
         {
             _reportedHealthy = true;
             var seconds = (Environment.TickCount64 - _started) / 1000.0;
-            logger.LogInformation("All resources healthy in {Seconds:0.0} s", seconds);
+            // The public entry points a person opens next (WithExternalHttpEndpoints).
+            var external = model.Resources.OfType<IResourceWithEndpoints>()
+                .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.AllocatedEndpoint is not null)
+                    .Select(e => $"{r.Name} {e.AllocatedEndpoint!.UriString}"));
+            logger.LogInformation("All resources healthy in {Seconds:0.0} s; {Endpoints}", seconds, string.Join(", ", external));
         }
     }
 }

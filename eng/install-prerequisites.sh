@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the servers Ahod's AppHost runs as child processes (Debian packages). Idempotent:
-# a no-op when everything is present. Nothing is started: the AppHost starts what it needs.
+# Installs what Ahod needs from Debian: the servers the AppHost runs as executables (under Aspire's DCP) and the
+# browser the end-to-end tests drive. Idempotent: a no-op when everything is present. Nothing is started.
 set -euo pipefail
 
 packages=(
   postgresql        # PostgreSQL 15: every service's database
   redis-server      # Redis 7: sessions, presence, fan-out
   rabbitmq-server   # RabbitMQ 3.10 (+ Erlang, epmd): integration events
+  chromium          # the browser tests (Playwright drives Debian's chromium; it cannot download its own here)
 )
 
 missing=()

@@ -20,7 +20,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task AppHost_PrintsTheDashboardLinkAndHealthyLine_AndKill9LeavesNoOrphans()
+    public async Task AppHost_RunAsAPersonDoes_DashboardShowsResourcesAndATraceAcrossServices_AndKill9LeavesNoOrphans()
     {
         var state = Path.Combine(Path.GetTempPath(), "ahod-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(state);
@@ -30,6 +30,7 @@ public sealed class LifecycleTests
         {
             (await host.WaitForOutputAsync("All resources healthy in", TestApp.StartTimeout, Ct)).ShouldBeTrue(host.Output);
             host.Output.ShouldContain("Login to the dashboard at http://127.0.0.1:");
+            await DashboardShowsResourcesAndATraceAsync(host.Output);
 
             // Everything the AppHost started: DCP (it monitors the AppHost's pid) and its children, and the servers.
             var started = Tree([.. ProcFs.WithCommandLine($"--monitor {host.Pid}"), .. ProcFs.WithCommandLine(state)]);
@@ -50,6 +51,52 @@ public sealed class LifecycleTests
             {
             }
         }
+    }
+
+    /// <summary>
+    /// In a real browser: the resources page lists every resource as running and none unhealthy, and after a sign-up
+    /// through the gateway the traces page has one trace that spans the gateway, Identity and its PostgreSQL database.
+    /// </summary>
+    private static async Task DashboardShowsResourcesAndATraceAsync(string console)
+    {
+        using var http = new HttpClient { BaseAddress = Dashboard.GatewayUrl(console) };
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        using var signUp = await http.PostAsync("/api/auth/signup", new StringContent(
+            $$"""{"email":"dash-{{suffix}}@ahod.test","password":"Pw-{{suffix}}-long-enough!","passwordConfirmation":"Pw-{{suffix}}-long-enough!","userName":"dash_{{suffix}}","firstName":"Dash","lastName":"Board"}""",
+            System.Text.Encoding.UTF8, "application/json"), Ct);
+        ((int)signUp.StatusCode).ShouldBe(201, await signUp.Content.ReadAsStringAsync(Ct));
+
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await Dashboard.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+        var login = Dashboard.LoginUrl(console);
+        await page.GotoAsync(login.ToString());
+        var origin = login.GetLeftPart(UriPartial.Authority);
+
+        await page.GotoAsync(origin + "/");
+        string[] resources = ["postgres", "identitydb", "paymentsdb", "savingsdb", "redis", "rabbitmq", "rabbitmq-epmd", "identity", "payments", "savings", "gateway"];
+        foreach (var name in resources)
+        {
+            var row = page.GetByRole(Microsoft.Playwright.AriaRole.Row).Filter(new() { HasText = name }).First;
+            await Microsoft.Playwright.Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 30_000 });
+        }
+
+        (await page.GetByText("Unhealthy").CountAsync()).ShouldBe(0);
+        await page.ScreenshotAsync(new() { Path = Dashboard.ScreenshotPath("dashboard-resources.png"), FullPage = true });
+
+        // Telemetry is exported in batches: reload until the sign-up's trace is there.
+        var trace = page.GetByRole(Microsoft.Playwright.AriaRole.Row).Filter(new() { HasText = "identitydb" }).Filter(new() { HasText = "gateway" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            await page.GotoAsync(origin + "/traces/resource/gateway");
+            await page.WaitForTimeoutAsync(2000);
+        }
+        while (await trace.CountAsync() == 0 && DateTime.UtcNow < deadline);
+
+        await page.ScreenshotAsync(new() { Path = Dashboard.ScreenshotPath("dashboard-traces.png"), FullPage = true });
+        (await trace.CountAsync()).ShouldBeGreaterThan(0, "no trace spans gateway, identity and identitydb");
+        await Microsoft.Playwright.Assertions.Expect(trace.First).ToContainTextAsync("identity");
     }
 
     /// <summary>The processes and all their live descendants.</summary>
