@@ -12,8 +12,6 @@ public static class HistoryEndpoints
     public sealed record HistoryEntry(
         string Id, Guid TransferId, Guid AccountId, Money Amount, bool Pending, Money BalanceAfter, string Code, string Status, DateTimeOffset CreatedAt);
 
-    public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
     public static RouteGroupBuilder MapHistoryEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/histories", HistoryAsync);
