@@ -135,4 +135,57 @@ public sealed class ContractTests(SavingsAppFixture fixture)
             (await ErrorKeysAsync(bad)).ShouldHaveSingleItem().ShouldBeOneOf("limit", "cursor");
         }
     }
+
+    [Fact]
+    public async Task LoanBalanceAbovePrincipal_And_ContributionAboveGoal_Return400AndCreateNothing()
+    {
+        var user = await _api.NewUserAsync(fund: 0);
+
+        using (var loan = await _api.SendAsync(HttpMethod.Post, "/api/loans", user.Token, new
+               {
+                   servicer = "Nelnet",
+                   principal = new { amount = 500_000, currency = "USD" },
+                   balance = new { amount = 500_001, currency = "USD" },
+                   rateBasisPoints = 450,
+                   dueDay = 5,
+                   monthlyPayment = new { amount = 10_000, currency = "USD" },
+               }))
+        {
+            (await ErrorKeysAsync(loan)).ShouldBe(["balance.amount"]);
+        }
+
+        (await _api.GetAsync(user, "/api/loans")).GetProperty("items").GetArrayLength().ShouldBe(0, "no loan was created");
+
+        using (var created = await _api.SendAsync(HttpMethod.Post, "/api/loans", user.Token, new
+               {
+                   servicer = "Nelnet",
+                   principal = new { amount = 500_000, currency = "USD" },
+                   rateBasisPoints = 450,
+                   dueDay = 5,
+                   monthlyPayment = new { amount = 10_000, currency = "USD" },
+               }))
+        {
+            created.StatusCode.ShouldBe(HttpStatusCode.Created);
+            var loanId = (await SavingsApi.ReadAsync(created)).GetProperty("id").GetGuid();
+            using var raised = await _api.SendAsync(HttpMethod.Patch, $"/api/loans/{loanId}", user.Token, new { balance = new { amount = 600_000, currency = "USD" } });
+            (await ErrorKeysAsync(raised)).ShouldBe(["balance.amount"]);
+            (await _api.GetAsync(user, $"/api/loans/{loanId}")).GetProperty("balance").GetProperty("amount").GetInt64().ShouldBe(500_000, "the balance is unchanged");
+        }
+
+        using (var community = await _api.SendAsync(HttpMethod.Post, "/api/communities", user.Token, new
+               {
+                   name = "Overshooting circle",
+                   goal = new { amount = 1_000, currency = "USD" },
+                   contribution = new { amount = 1_001, currency = "USD" },
+                   frequency = "monthly",
+                   payoutMethod = "rotation",
+                   maxMembers = 5,
+                   isPrivate = true,
+               }))
+        {
+            (await ErrorKeysAsync(community)).ShouldBe(["contribution.amount"]);
+        }
+
+        (await _api.GetAsync(user, "/api/communities")).GetProperty("items").GetArrayLength().ShouldBe(0, "no community was created");
+    }
 }

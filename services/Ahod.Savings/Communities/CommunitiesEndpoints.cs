@@ -33,6 +33,10 @@ public static class CommunitiesEndpoints
         {
             validation.Add("goal.currency", "The goal and the contribution must be in the same currency.");
         }
+        else if (request.Goal is { } goal && request.Contribution is { } contribution && contribution.Amount > goal.Amount)
+        {
+            validation.Add("contribution.amount", $"Must not exceed the goal ({goal.Amount}).");
+        }
 
         if (request.Rules?.LateFee is { } fee)
         {

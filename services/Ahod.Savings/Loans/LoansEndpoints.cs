@@ -70,6 +70,8 @@ public static class LoansEndpoints
         {
             validation.Money(request.Balance, "balance", allowZero: true);
             validation.Require(request.Balance.Currency == request.Principal?.Currency, "balance.currency", "Must be the principal's currency.");
+            validation.Require(request.Principal is null || request.Balance.Amount <= request.Principal.Amount, "balance.amount",
+                "Must not exceed the principal.");
         }
 
         validation.Require(request.MonthlyPayment?.Currency == request.Principal?.Currency, "monthlyPayment.currency", "Must be the principal's currency.");
@@ -173,6 +175,7 @@ public static class LoansEndpoints
         {
             validation.Money(request.Balance, "balance", allowZero: true);
             validation.Require(request.Balance.Currency == loan.Currency, "balance.currency", $"Must be {loan.Currency}, the loan's currency.");
+            validation.Require(request.Balance.Amount <= loan.PrincipalAmount, "balance.amount", $"Must not exceed the principal ({loan.PrincipalAmount}).");
         }
 
         if (request.MonthlyPayment is not null)
