@@ -21,7 +21,7 @@ public static class GdprEndpoints
 
     public static RouteGroupBuilder MapGdprEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization().WithNoStore();
 
         group.MapGet("/export", ExportAsync).WithName("ExportMyData");
         group.MapDelete("/", EraseAsync).WithName("EraseMyAccount");
