@@ -9,6 +9,7 @@ using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,14 @@ public static class GdprEndpoints
         var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization().WithNoStore();
 
         group.MapGet("/export", ExportAsync).WithName("ExportMyData");
-        group.MapDelete("/", EraseAsync).WithName("EraseMyAccount");
+        group.MapDelete("/", EraseAsync).WithName("EraseMyAccount")
+            .WithSummary("Erase my account (GDPR art. 17)")
+            .WithDescription("""
+                Closes the account and has every service remove or anonymize the user's personal data; money history is kept
+                anonymized. The body must repeat the password, `{ "password": "..." }`, so an access token alone cannot erase an
+                account: a missing or empty one is a 400 with a `password` field error, a wrong one 403.
+                """)
+            .Accepts<EraseAccountRequest>("application/json");
 
         return group;
     }
@@ -119,8 +127,8 @@ public static class GdprEndpoints
         }
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        [FromBody] EraseAccountRequest request,
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EraseAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] EraseAccountRequest request,
         IdentityDbContext db,
         PasswordHashing passwords,
         SignInRateLimiter rateLimiter,
@@ -129,6 +137,13 @@ public static class GdprEndpoints
         HttpContext context,
         CancellationToken cancellationToken)
     {
+        // A missing body reaches the handler (EmptyBodyBehavior.Allow) as null, so it gets the same field error as an empty password
+        // instead of framework text; the document still shows the body as the schema clients must send.
+        if (string.IsNullOrEmpty(request?.Password))
+        {
+            return Problems.Validation("password", "Required: your password, to confirm the erasure.");
+        }
+
         var userId = context.User.GetUserId();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
