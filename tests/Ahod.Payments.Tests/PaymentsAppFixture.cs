@@ -44,8 +44,13 @@ public sealed class PaymentsAppFixture : IAsyncLifetime
             GatewayTestSettings.LiftRateLimits(builder.Project("gateway"));
             var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
 
-            // A known internal key, so tests can call /internal like a sibling service.
-            projects["payments"].Environment["InternalApi__Key"] = _internalKey;
+            // A known internal key, so tests can call /internal like a sibling service; Identity shares it to ask
+            // Payments before an erasure, as in the AppHost where every project gets the same key.
+            foreach (var project in projects.Values)
+            {
+                project.Environment["InternalApi__Key"] = _internalKey;
+            }
+
             projects["payments"].Environment["Payments__SandboxSettlementDelay"] = "00:00:01";
             projects["payments"].Environment["Payments__BackgroundInterval"] = "00:00:00.250";
         }, TestContext.Current.CancellationToken);
