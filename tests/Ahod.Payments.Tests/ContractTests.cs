@@ -45,4 +45,44 @@ public sealed class ContractTests(PaymentsAppFixture fixture)
             await AssertNoStoreAsync(response, $"GET {path}");
         }
     }
+
+    [Fact]
+    public async Task SlowDeposit_IsOneHistoryRow_MovingFromPendingToPosted_UnderTheIdTheClientGot()
+    {
+        var user = await _api.NewUserAsync();
+
+        using var response = await _api.DepositAsync(user, 700, "tok_sandbox_slow");
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var given = (await PaymentsApi.ReadAsync<TransferDto>(response)).Id;
+
+        // Before settlement: one pending row. Read at once: the test settles after 1 s.
+        var before = await HistoryAsync(user);
+        if (before.Single().Pending)
+        {
+            before.Single().TransferId.ShouldBe(given);
+            before.Single().Amount.Amount.ShouldBe(700);
+        }
+
+        await PaymentsApi.EventuallyAsync(async () => (await _api.WalletAsync(user)).Available.Amount == 700 ? (object)true : null,
+            TimeSpan.FromSeconds(15), "the slow deposit to settle");
+
+        var after = (await HistoryAsync(user)).ShouldHaveSingleItem("one transfer, one row: not +pending, -pending, +posted");
+        after.TransferId.ShouldBe(given);
+        after.Pending.ShouldBeFalse();
+        after.Amount.Amount.ShouldBe(700);
+        after.BalanceAfter.Amount.ShouldBe(700);
+        using (var transfer = await _api.SendAsync(HttpMethod.Get, $"/api/payments/transfers/{given}", user.Token))
+        {
+            (await PaymentsApi.ReadAsync<TransferDto>(transfer)).Status.ShouldBe("posted");
+        }
+
+        await _api.AssertLedgerBalancedAsync();
+    }
+
+    private async Task<List<EntryDto>> HistoryAsync(TestUser user)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, "/api/payments/histories", user.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (await PaymentsApi.ReadAsync<PageDto<EntryDto>>(response)).Items;
+    }
 }
