@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ahod.ServiceDefaults;
@@ -23,6 +24,9 @@ public static partial class ProblemDetailsExtensions
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Binding failures (malformed JSON, wrong JSON types, bad query values) throw in every environment, so the
+        // handler above can name the field instead of the framework answering with its own text.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
 

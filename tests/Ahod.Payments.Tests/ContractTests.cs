@@ -79,6 +79,52 @@ public sealed class ContractTests(PaymentsAppFixture fixture)
         await _api.AssertLedgerBalancedAsync();
     }
 
+    public static TheoryData<string, string?, string> UnreadableDeposits => new()
+    {
+        { "not JSON", "{ not json", "body" },
+        { "no body", null, "body" },
+        { "a float for minor units", """{"accountId":"{wallet}","amount":{"amount":10.5,"currency":"USD"},"source":{"type":"card","token":"tok_sandbox_success"}}""", "amount.amount" },
+        { "a string for minor units", """{"accountId":"{wallet}","amount":{"amount":"10","currency":"USD"},"source":{"type":"card","token":"tok_sandbox_success"}}""", "amount.amount" },
+        { "an exponent", """{"accountId":"{wallet}","amount":{"amount":1e3,"currency":"USD"},"source":{"type":"card","token":"tok_sandbox_success"}}""", "amount.amount" },
+        { "2^63", """{"accountId":"{wallet}","amount":{"amount":9223372036854775808,"currency":"USD"},"source":{"type":"card","token":"tok_sandbox_success"}}""", "amount.amount" },
+        { "a number for a UUID", """{"accountId":123,"amount":{"amount":10,"currency":"USD"},"source":{"type":"card","token":"tok_sandbox_success"}}""", "accountId" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableDeposits))]
+    public async Task Deposit_UnreadableJson_Returns400NamingTheField_NeverFrameworkText(string name, string? template, string field)
+    {
+        var user = await _api.NewUserAsync();
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/payments/deposit", user.Token,
+            template?.Replace("{wallet}", user.WalletId.ToString()), Guid.NewGuid().ToString());
+
+        await AssertFieldErrorAsync(response, field, name);
+        (await _api.WalletAsync(user)).Available.Amount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task History_LimitNotANumber_Returns400NamingLimit()
+    {
+        var user = await _api.NewUserAsync();
+
+        using var response = await _api.SendAsync(HttpMethod.Get, "/api/payments/histories?limit=abc", user.Token);
+
+        await AssertFieldErrorAsync(response, "limit", "?limit=abc");
+    }
+
+    private static async Task AssertFieldErrorAsync(HttpResponseMessage response, string field, string what)
+    {
+        var raw = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"{what}: {raw}");
+        var problem = await PaymentsApi.ReadProblemAsync(response);
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe([field], $"{what}: {raw}");
+        foreach (var framework in new[] { "Failed to", "parameter", "Implicit body", "System.", "Nullable" })
+        {
+            raw.ShouldNotContain(framework, Case.Insensitive, $"{what}: {raw}");
+        }
+    }
+
     private async Task<List<EntryDto>> HistoryAsync(TestUser user)
     {
         using var response = await _api.SendAsync(HttpMethod.Get, "/api/payments/histories", user.Token);
