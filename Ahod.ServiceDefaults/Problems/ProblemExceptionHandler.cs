@@ -23,6 +23,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
 
         var problem = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => BadRequestProblems.From(bad),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.Message),
             JsonException or FormatException => Problem(StatusCodes.Status400BadRequest, "The request body or a parameter is malformed."),
             _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred."),

@@ -5,7 +5,6 @@ using Ahod.Identity.Gdpr;
 using Ahod.Identity.Tokens;
 using Ahod.Messaging;
 using Ahod.Messaging.Outbox;
-using System.Text.Json;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -55,25 +54,6 @@ public static class IdentityExtensions
 
         services.AddIdentityAuthentication(builder.Configuration, keys);
         services.AddValidation();
-        services.PostConfigure<ProblemDetailsOptions>(options =>
-        {
-            // Built-in validation names fields as the C# members ("Email"); the contract's JSON is camelCase.
-            var inner = options.CustomizeProblemDetails;
-            options.CustomizeProblemDetails = context =>
-            {
-                inner?.Invoke(context);
-                if (context.ProblemDetails is HttpValidationProblemDetails validation)
-                {
-                    var camel = validation.Errors.ToDictionary(
-                        e => string.Join('.', e.Key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)), e => e.Value);
-                    validation.Errors.Clear();
-                    foreach (var (key, messages) in camel)
-                    {
-                        validation.Errors[key] = messages;
-                    }
-                }
-            };
-        });
         services.AddOpenApi();
         return builder;
     }

@@ -74,7 +74,8 @@ public static class PaymentsExtensions
 
     public static WebApplication MapPaymentsEndpoints(this WebApplication app)
     {
-        var api = app.MapGroup("/api/payments").RequireAuthorization();
+        // Every answer here carries balances, transfers or payout details.
+        var api = app.MapGroup("/api/payments").RequireAuthorization().WithNoStore();
         api.MapAccountsEndpoints();
         api.MapMoneyEndpoints();
         api.MapHistoryEndpoints();

@@ -66,6 +66,52 @@ public sealed class ErasureTests(PaymentsAppFixture fixture)
         (await _api.WalletAsync(bob)).Available.Amount.ShouldBe(2_500);
     }
 
+    [Fact]
+    public async Task Erase_WithMoneyInWallet_Returns409AndChangesNothing()
+    {
+        var alice = await _api.NewUserAsync(fund: 6_500);
+
+        using (var refused = await _api.SendAsync(HttpMethod.Delete, "/api/users/me", alice.Token, new { password = PaymentsApi.Password }))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Conflict, await refused.Content.ReadAsStringAsync(Ct));
+            var problem = await PaymentsApi.ReadProblemAsync(refused);
+            problem.GetProperty("detail").GetString()!.ShouldContain(alice.WalletId.ToString());
+            var blocker = problem.GetProperty("blockers").EnumerateArray().ShouldHaveSingleItem();
+            blocker.GetProperty("id").GetGuid().ShouldBe(alice.WalletId);
+            blocker.GetProperty("kind").GetString().ShouldBe("wallet");
+        }
+
+        using (var me = await _api.SendAsync(HttpMethod.Get, "/api/auth/me", alice.Token))
+        {
+            me.StatusCode.ShouldBe(HttpStatusCode.OK, "the account is not erased");
+        }
+
+        (await _api.ScalarAsync<string>("SELECT status FROM accounts WHERE id = $1", alice.WalletId)).ShouldBe("open");
+        (await _api.WalletAsync(alice)).Available.Amount.ShouldBe(6_500, "the money is still the user's");
+
+        // The user takes the money out...
+        using (var withdraw = await _api.SendAsync(HttpMethod.Post, "/api/payments/withdraw", alice.Token, new
+               {
+                   accountId = alice.WalletId,
+                   amount = new { amount = 6_500, currency = "USD" },
+                   destination = new { type = "bank", accountNumber = "000123456789", routingNumber = "021000021" },
+               }, Guid.NewGuid().ToString()))
+        {
+            withdraw.StatusCode.ShouldBe(HttpStatusCode.Created, await withdraw.Content.ReadAsStringAsync(Ct));
+        }
+
+        // ...and once the wallet is empty, the same request erases the account.
+        using (var erased = await _api.SendAsync(HttpMethod.Delete, "/api/users/me", alice.Token, new { password = PaymentsApi.Password }))
+        {
+            erased.StatusCode.ShouldBe(HttpStatusCode.NoContent, await erased.Content.ReadAsStringAsync(Ct));
+        }
+
+        await PaymentsApi.EventuallyAsync(async () =>
+            await _api.ScalarAsync<string>("SELECT status FROM accounts WHERE id = $1", alice.WalletId) == "closed" ? "closed" : null,
+            TimeSpan.FromSeconds(30), "Payments to close the erased user's empty wallet");
+        await _api.AssertLedgerBalancedAsync();
+    }
+
     private async Task PublishAsync(IntegrationEvent integrationEvent)
     {
         var factory = new ConnectionFactory { Uri = new Uri(fixture.RabbitMq) };

@@ -24,7 +24,7 @@ public sealed record TestUser(Guid Id, string Email, string Token, Guid WalletId
 /// <summary>Calls the public API through the gateway like the web app does; each test creates its own users.</summary>
 public sealed partial class PaymentsApi(PaymentsAppFixture fixture)
 {
-    private const string Password = "correct horse battery staple";
+    public const string Password = "correct horse battery staple";
 
     public HttpClient Client { get; } = fixture.CreateClient();
 

@@ -40,9 +40,14 @@ public sealed class PaymentsAppFixture : IAsyncLifetime
             StateDirectory = builder.StateDirectory;
             builder.Project("gateway").LiftRateLimits();
 
-            // A known internal key, so tests can call /internal like a sibling service.
+            // A known internal key, so tests can call /internal like a sibling service; Identity shares it to ask
+            // Payments before an erasure, as in the AppHost where every project gets the same key.
+            foreach (var name in new[] { "gateway", "identity", "payments" })
+            {
+                builder.Project(name).WithEnvironment("InternalApi__Key", _internalKey);
+            }
+
             builder.Project("payments")
-                .WithEnvironment("InternalApi__Key", _internalKey)
                 .WithEnvironment("Payments__SandboxSettlementDelay", "00:00:01")
                 .WithEnvironment("Payments__BackgroundInterval", "00:00:00.250");
         }, TestContext.Current.CancellationToken);

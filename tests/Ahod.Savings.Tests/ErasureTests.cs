@@ -39,6 +39,18 @@ public sealed class ErasureTests(SavingsAppFixture fixture)
             loan.StatusCode.ShouldBe(HttpStatusCode.Created, await loan.Content.ReadAsStringAsync(Ct));
         }
 
+        // Erasure waits for empty wallets: the user takes out what is left first.
+        var left = await api.WalletBalanceAsync(erased);
+        using (var withdraw = await api.SendAsync(HttpMethod.Post, "/api/payments/withdraw", erased.Token, new
+               {
+                   accountId = erased.WalletId,
+                   amount = new { amount = left, currency = "USD" },
+                   destination = new { type = "bank", accountNumber = "000123456789", routingNumber = "021000021" },
+               }, Guid.NewGuid().ToString()))
+        {
+            withdraw.StatusCode.ShouldBe(HttpStatusCode.Created, await withdraw.Content.ReadAsStringAsync(Ct));
+        }
+
         using (var erase = await api.SendAsync(HttpMethod.Delete, "/api/users/me", erased.Token, new { password = SavingsApi.Password }))
         {
             erase.StatusCode.ShouldBe(HttpStatusCode.NoContent, await erase.Content.ReadAsStringAsync(Ct));

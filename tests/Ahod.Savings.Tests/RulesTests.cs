@@ -33,7 +33,7 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
         (await _api.PotBalanceAsync(details.GetProperty("potAccountId").GetGuid())).ShouldBe(1_150, "the late contribution and its fee wait in the pot");
 
         var cycles = await _api.GetAsync(admin, $"/api/communities/{id}/cycles");
-        cycles[0].GetProperty("late").EnumerateArray().Select(x => x.GetGuid()).ShouldContain(late.Id);
+        cycles.GetProperty("items")[0].GetProperty("late").EnumerateArray().Select(x => x.GetGuid()).ShouldContain(late.Id);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
 
         (await _api.WalletBalanceAsync(poor)).ShouldBe(500);
         var cycles = await _api.GetAsync(admin, $"/api/communities/{id}/cycles");
-        cycles[0].GetProperty("contributions").GetArrayLength().ShouldBe(0);
+        cycles.GetProperty("items")[0].GetProperty("contributions").GetArrayLength().ShouldBe(0);
 
         // Closing with an empty pot is refused.
         (await _api.PayoutAsync(admin, id, 1)).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
@@ -190,7 +190,7 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
         }
 
         (await _api.WalletBalanceAsync(admin)).ShouldBe(before - 2 * 1_200);
-        var cycle = (await _api.GetAsync(admin, $"/api/communities/{id}/cycles"))[0];
+        var cycle = (await _api.GetAsync(admin, $"/api/communities/{id}/cycles")).GetProperty("items")[0];
         cycle.GetProperty("unpaid").GetArrayLength().ShouldBe(0);
     }
 

@@ -69,7 +69,7 @@ public sealed class SchedulerTests(SavingsAppFixture fixture) : IAsyncLifetime
         strikes[admin.Id].ShouldBe(0);
         strikes[payer.Id].ShouldBe(0);
 
-        var cycle = (await _api.GetAsync(admin, $"/api/communities/{id}/cycles"))[0];
+        var cycle = (await _api.GetAsync(admin, $"/api/communities/{id}/cycles")).GetProperty("items")[0];
         cycle.GetProperty("status").GetString().ShouldBe("open", "closing by hand is the rule when autoClose is off");
         cycle.GetProperty("unpaid").EnumerateArray().Select(u => u.GetGuid()).ShouldBe([late.Id]);
     }
@@ -179,7 +179,7 @@ public sealed class SchedulerTests(SavingsAppFixture fixture) : IAsyncLifetime
             .ToDictionary(m => m.GetProperty("userId").GetGuid(), m => m.GetProperty("strikes").GetInt32());
 
     private async Task<JsonElement> CycleAsync(TestUser viewer, Guid communityId, int number) =>
-        (await _api.GetAsync(viewer, $"/api/communities/{communityId}/cycles")).EnumerateArray().Single(c => c.GetProperty("number").GetInt32() == number);
+        (await _api.GetAsync(viewer, $"/api/communities/{communityId}/cycles?cursor={number - 1}&limit=1")).GetProperty("items").EnumerateArray().Single(c => c.GetProperty("number").GetInt32() == number);
 
     /// <summary>A clock that says what the test sets.</summary>
     private sealed class ManualClock : TimeProvider

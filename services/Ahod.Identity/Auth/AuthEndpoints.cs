@@ -1,10 +1,13 @@
+using Ahod.ServiceDefaults;
+
 namespace Ahod.Identity.Auth;
 
 public static class AuthEndpoints
 {
     public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/auth").WithTags("Auth");
+        // Tokens and the signed-in user's email: never cached.
+        var group = endpoints.MapGroup("/api/auth").WithTags("Auth").WithNoStore();
 
         group.MapPost("/signup", SignUp.HandleAsync).WithName("SignUp");
         group.MapPost("/signin", SignIn.HandleAsync).WithName("SignIn");

@@ -9,6 +9,7 @@ using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,10 +22,18 @@ public static class GdprEndpoints
 
     public static RouteGroupBuilder MapGdprEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization().WithNoStore();
 
         group.MapGet("/export", ExportAsync).WithName("ExportMyData");
-        group.MapDelete("/", EraseAsync).WithName("EraseMyAccount");
+        group.MapDelete("/", EraseAsync).WithName("EraseMyAccount")
+            .WithSummary("Erase my account (GDPR art. 17)")
+            .WithDescription("""
+                Closes the account and has every service remove or anonymize the user's personal data; money history is kept
+                anonymized. The body must repeat the password, `{ "password": "..." }`, so an access token alone cannot erase an
+                account: a missing or empty one is a 400 with a `password` field error, a wrong one 403. Refused with 409 while
+                a wallet still holds money (the problem's `blockers` name the wallets): withdraw or send it first.
+                """)
+            .Accepts<EraseAccountRequest>("application/json");
 
         return group;
     }
@@ -119,16 +128,53 @@ public static class GdprEndpoints
         }
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        [FromBody] EraseAccountRequest request,
+    /// <summary>What <paramref name="service"/> says stops the erasure; none when it does not know the check (404); null when it cannot be asked.</summary>
+    private static async Task<IReadOnlyList<GdprErasureBlocker>?> ErasureBlockersAsync(
+        IHttpClientFactory factory, string service, Guid userId, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = factory.CreateClient(HttpClientName);
+            using var response = await client.GetAsync($"http://{service}/internal/gdpr/users/{userId}/erasure", cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return [];
+            }
+
+            response.EnsureSuccessStatusCode();
+            var check = await response.Content.ReadFromJsonAsync<GdprErasureCheck>(JsonSerializerOptions.Web, cancellationToken);
+            // The service name is ours, as in the export.
+            return check?.Blockers.Select(b => b with { Service = service }).ToList() ?? [];
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested
+                                   || e is ServiceEndpointNotFoundException)
+        {
+            logger.LogWarning(e, "GDPR erasure check with {Service} failed for user {UserId}.", service, userId);
+            return null;
+        }
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EraseAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] EraseAccountRequest request,
         IdentityDbContext db,
         PasswordHashing passwords,
         SignInRateLimiter rateLimiter,
         RefreshTokenService refreshTokens,
+        IHttpClientFactory httpClientFactory,
+        IOptions<GdprOptions> options,
+        IConfiguration configuration,
         TimeProvider time,
         HttpContext context,
+        ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
+        // A missing body reaches the handler (EmptyBodyBehavior.Allow) as null, so it gets the same field error as an empty password
+        // instead of framework text; the document still shows the body as the schema clients must send.
+        if (string.IsNullOrEmpty(request?.Password))
+        {
+            return Problems.Validation("password", "Required: your password, to confirm the erasure.");
+        }
+
         var userId = context.User.GetUserId();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
@@ -145,6 +191,28 @@ public static class GdprEndpoints
         if (!passwords.Verify(user, request.Password))
         {
             return Problems.Forbidden("The password is incorrect.");
+        }
+
+        // Erasure cuts the wallets loose from the person, so money still in them would be lost to the user: refuse until empty.
+        var deployed = options.Value.Services.Where(service => IsDeployed(configuration, service)).ToArray();
+        var logger = loggerFactory.CreateLogger(typeof(GdprEndpoints));
+        var checks = await Task.WhenAll(deployed.Select(service => ErasureBlockersAsync(httpClientFactory, service, userId, logger, cancellationToken)));
+        if (Array.FindIndex(checks, c => c is null) is var failed and >= 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Erasure not possible right now",
+                detail: $"Could not check with the {deployed[failed]} service that you hold no money there; nothing was erased, please try again later.");
+        }
+
+        if (checks.SelectMany(c => c!).ToList() is { Count: > 0 } blockers)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Your account still holds money",
+                detail: "Withdraw or send what is left before erasing your account; nothing was erased. "
+                        + string.Join(" ", blockers.Select(b => b.Detail)),
+                extensions: new Dictionary<string, object?> { ["blockers"] = blockers });
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

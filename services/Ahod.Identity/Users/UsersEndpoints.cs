@@ -15,7 +15,7 @@ public static class UsersEndpoints
     public static RouteGroupBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Profiles are visible to signed-in users only: the directory is not for anonymous scraping.
-        var group = endpoints.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/users").WithTags("Users").RequireAuthorization().WithNoStore();
 
         group.MapGet("/", SearchAsync).WithName("SearchUsers");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");

@@ -32,6 +32,7 @@ public static partial class InternalEndpoints
         group.MapPost("/holds/{id:guid}/post", PostHoldAsync);
         group.MapPost("/holds/{id:guid}/void", VoidHoldAsync);
         group.MapGet("/gdpr/users/{userId:guid}", GdprExport.ExportAsync);
+        group.MapGet("/gdpr/users/{userId:guid}/erasure", ErasureCheck.CheckAsync);
         return group;
     }
 

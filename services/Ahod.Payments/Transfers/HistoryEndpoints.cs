@@ -12,8 +12,6 @@ public static class HistoryEndpoints
     public sealed record HistoryEntry(
         string Id, Guid TransferId, Guid AccountId, Money Amount, bool Pending, Money BalanceAfter, string Code, string Status, DateTimeOffset CreatedAt);
 
-    public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
     public static RouteGroupBuilder MapHistoryEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/histories", HistoryAsync);
@@ -24,29 +22,13 @@ public static class HistoryEndpoints
     internal static async Task<Results<Ok<Page<HistoryEntry>>, ValidationProblem>> HistoryAsync(
         HttpContext http, PaymentsDbContext db, int? limit, string? cursor, Guid? accountId)
     {
-        var size = limit ?? 20;
-        long? before = null;
-        var errors = new Dictionary<string, string[]>();
-        if (size is < 1 or > 100)
+        var validation = new Validation();
+        var size = validation.Limit(limit);
+        var before = validation.Cursor<long>(cursor, static (string text, out long value) =>
+            long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value));
+        if (!validation.IsValid)
         {
-            errors["limit"] = ["Between 1 and 100."];
-        }
-
-        if (cursor is not null)
-        {
-            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                before = parsed;
-            }
-            else
-            {
-                errors["cursor"] = ["Not a cursor returned by this endpoint."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(validation.Errors);
         }
 
         var userId = http.User.GetUserId();
@@ -61,16 +43,21 @@ public static class HistoryEndpoints
             join a in wallets on e.AccountId equals a.Id
             join t in db.Transfers on e.TransferId equals t.Id
             where before == null || e.Id < before
+            // A hold (a slow deposit, an escrow) is one transfer to the client, under the id it was given: its reservation
+            // while pending (or as it ended, voided or expired), then its posting; never the release in between.
+            where !e.Pending || (e.Amount > 0 && t.Status != TransferStatuses.Posted)
             orderby e.Id descending
-            select new { e.Id, e.TransferId, e.AccountId, e.Side, e.Pending, e.Amount, e.BalanceAfter, e.CreatedAt, a.Currency, t.Code, t.Status };
+            select new
+            {
+                e.Id, TransferId = t.PendingId ?? t.Id, e.AccountId, e.Side, e.Pending, e.Amount, e.BalanceAfter, e.CreatedAt, a.Currency, t.Code, t.Status,
+            };
         var rows = await query.AsNoTracking().Take(size + 1).ToListAsync(http.RequestAborted);
 
-        var items = rows.Take(size).Select(r => new HistoryEntry(
+        var items = rows.Select(r => new HistoryEntry(
             r.Id.ToString(CultureInfo.InvariantCulture), r.TransferId, r.AccountId,
             new Money(r.Side == "C" ? r.Amount : -r.Amount, r.Currency), r.Pending, new Money(r.BalanceAfter, r.Currency),
             r.Code, r.Status, r.CreatedAt)).ToList();
-        var next = rows.Count > size ? items[^1].Id : null;
-        return TypedResults.Ok(new Page<HistoryEntry>(items, next));
+        return TypedResults.Ok(Paging.From(items, size, e => e.Id));
     }
 
     /// <summary>Only a party (owner of the debited or credited wallet) sees a transfer; anyone else gets 404, not 403.</summary>

@@ -33,6 +33,10 @@ public static class CommunitiesEndpoints
         {
             validation.Add("goal.currency", "The goal and the contribution must be in the same currency.");
         }
+        else if (request.Goal is { } goal && request.Contribution is { } contribution && contribution.Amount > goal.Amount)
+        {
+            validation.Add("contribution.amount", $"Must not exceed the goal ({goal.Amount}).");
+        }
 
         if (request.Rules?.LateFee is { } fee)
         {
@@ -101,21 +105,12 @@ public static class CommunitiesEndpoints
         ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken,
         bool? discover = null, int? limit = null, string? cursor = null)
     {
-        var take = limit ?? 20;
-        if (take is < 1 or > 100)
+        var validation = new Validation();
+        var take = validation.Limit(limit);
+        var after = validation.Cursor<Guid>(cursor, Guid.TryParse);
+        if (!validation.IsValid)
         {
-            return Problems.Invalid("limit", "Must be between 1 and 100.");
-        }
-
-        Guid? after = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (!Guid.TryParse(cursor, out var parsed))
-            {
-                return Problems.Invalid("cursor", "Not a cursor this endpoint returned.");
-            }
-
-            after = parsed;
+            return Problems.Invalid(validation);
         }
 
         var userId = user.GetUserId();
@@ -141,13 +136,13 @@ public static class CommunitiesEndpoints
             })
             .ToListAsync(cancellationToken);
 
-        var items = rows.Take(take).Select(r => new CommunityListItem(
+        var items = rows.Select(r => new CommunityListItem(
             r.Community.Id, r.Community.Name, r.Community.Bio,
             new Money(r.Community.GoalAmount, r.Community.Currency),
             new Money(r.Community.ContributionAmount, r.Community.Currency),
             r.Community.Frequency, r.Community.PayoutMethod, r.Community.MaxMembers, r.MemberCount,
             r.Community.IsPrivate, r.MyStatus, r.Community.CreatedAt)).ToList();
-        return TypedResults.Ok(new Page<CommunityListItem>(items, rows.Count > take ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(Paging.From(items, take, c => c.Id.ToString()));
     }
 
     internal static async Task<Results<Ok<CommunityResponse>, ProblemHttpResult>> GetAsync(

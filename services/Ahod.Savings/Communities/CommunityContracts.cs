@@ -77,5 +77,3 @@ public sealed record CommunityListItem(
     bool IsPrivate,
     string? MyStatus,
     DateTimeOffset CreatedAt);
-
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Ahod.Savings.Communities;
 using Ahod.Savings.Data;
@@ -21,9 +22,19 @@ public static class CyclesEndpoints
         return group;
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<CycleResponse>>, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<Page<CycleResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid id, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken,
+        int? limit = null, string? cursor = null)
     {
+        // Oldest first, the cursor is the last cycle number seen.
+        var validation = new Validation();
+        var take = validation.Limit(limit);
+        var after = validation.Cursor<int>(cursor, int.TryParse) ?? 0;
+        if (!validation.IsValid)
+        {
+            return Problems.Invalid(validation);
+        }
+
         var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
         if (access is null)
         {
@@ -31,10 +42,14 @@ public static class CyclesEndpoints
         }
 
         var community = access.Community;
-        var cycles = await db.Cycles.AsNoTracking().Where(c => c.CommunityId == id).OrderBy(c => c.Number).ToListAsync(cancellationToken);
-        var contributions = await db.Contributions.AsNoTracking().Where(c => c.CommunityId == id).ToListAsync(cancellationToken);
-        var disbursements = await db.Disbursements.AsNoTracking().Where(d => d.CommunityId == id).ToListAsync(cancellationToken);
-        var bids = await db.Bids.AsNoTracking().Where(b => b.CommunityId == id).ToListAsync(cancellationToken);
+        var cycles = await db.Cycles.AsNoTracking().Where(c => c.CommunityId == id && c.Number > after)
+            .OrderBy(c => c.Number).Take(take + 1).ToListAsync(cancellationToken);
+        var last = cycles.Count == 0 ? after : cycles[^1].Number;
+        var contributions = await db.Contributions.AsNoTracking()
+            .Where(c => c.CommunityId == id && c.CycleNumber > after && c.CycleNumber <= last).ToListAsync(cancellationToken);
+        var disbursements = await db.Disbursements.AsNoTracking()
+            .Where(d => d.CommunityId == id && d.CycleNumber > after && d.CycleNumber <= last).ToListAsync(cancellationToken);
+        var bids = await db.Bids.AsNoTracking().Where(b => b.CommunityId == id && b.CycleNumber > after && b.CycleNumber <= last).ToListAsync(cancellationToken);
         var owing = await db.Members.AsNoTracking()
             .Where(m => m.CommunityId == id && (m.Status == MemberStatuses.Active || m.Status == MemberStatuses.Suspended))
             .ToListAsync(cancellationToken);
@@ -66,7 +81,7 @@ public static class CyclesEndpoints
                     .Select(b => new CycleBid(b.UserId, new Money(b.Discount, currency), b.CreatedAt)).ToList(),
                 c.ClosedAt);
         }).ToList();
-        return TypedResults.Ok<IReadOnlyList<CycleResponse>>(result);
+        return TypedResults.Ok(Paging.From(result, take, c => c.Number.ToString(CultureInfo.InvariantCulture)));
     }
 
     internal static async Task<Results<Ok<ContributionResponse>, Created<ContributionResponse>, ValidationProblem, ProblemHttpResult>> ContributeAsync(
@@ -200,9 +215,9 @@ public static class CyclesEndpoints
         }
 
         db.ChangeTracker.Clear();
-        var list = await ListAsync(id, user, db, clock, cancellationToken);
-        return list.Result is Ok<IReadOnlyList<CycleResponse>> ok
-            ? TypedResults.Ok(ok.Value!.Single(c => c.Number == number))
+        var list = await ListAsync(id, user, db, clock, cancellationToken, limit: 1, cursor: (number - 1).ToString(CultureInfo.InvariantCulture));
+        return list.Result is Ok<Page<CycleResponse>> { Value.Items: [var closed] } && closed.Number == number
+            ? TypedResults.Ok(closed)
             : Problems.NotFound();
     }
 }

@@ -44,7 +44,9 @@ public sealed record LoanResponse(
 
 public sealed record CommunityProgress(Guid CommunityId, string Name, Money Goal, Money Contributed, Money Received, int PercentOfGoal);
 
-public sealed record LoansOverview(IReadOnlyList<LoanResponse> Items, IReadOnlyList<CommunityProgress> Communities);
+/// <summary>A page of my loans, and on every page my progress in each of my communities.</summary>
+public sealed record LoansPage(IReadOnlyList<LoanResponse> Items, string? NextCursor, IReadOnlyList<CommunityProgress> Communities)
+    : Page<LoanResponse>(Items, NextCursor);
 
 public static class LoansEndpoints
 {
@@ -68,6 +70,8 @@ public static class LoansEndpoints
         {
             validation.Money(request.Balance, "balance", allowZero: true);
             validation.Require(request.Balance.Currency == request.Principal?.Currency, "balance.currency", "Must be the principal's currency.");
+            validation.Require(request.Principal is null || request.Balance.Amount <= request.Principal.Amount, "balance.amount",
+                "Must not exceed the principal.");
         }
 
         validation.Require(request.MonthlyPayment?.Currency == request.Principal?.Currency, "monthlyPayment.currency", "Must be the principal's currency.");
@@ -96,11 +100,27 @@ public static class LoansEndpoints
         return TypedResults.Created($"/api/loans/{loan.Id}", ToResponse(loan, [], now));
     }
 
-    internal static async Task<Ok<LoansOverview>> ListAsync(ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<LoansPage>, ValidationProblem>> ListAsync(
+        ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
+        var validation = new Validation();
+        var take = validation.Limit(limit);
+        var after = validation.Cursor<Guid>(cursor, Guid.TryParse);
+        if (!validation.IsValid)
+        {
+            return Problems.Invalid(validation);
+        }
+
         var userId = user.GetUserId();
         var now = clock.GetUtcNow();
-        var loans = await db.Loans.AsNoTracking().Where(l => l.UserId == userId).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
+        // Oldest first: v7 ids sort by creation time, the cursor is the last id seen.
+        var query = db.Loans.AsNoTracking().Where(l => l.UserId == userId);
+        if (after is { } a)
+        {
+            query = query.Where(l => l.Id.CompareTo(a) > 0);
+        }
+
+        var loans = await query.OrderBy(l => l.Id).Take(take + 1).ToListAsync(cancellationToken);
         var loanIds = loans.Select(l => l.Id).ToList();
         var payments = await db.LoanPayments.AsNoTracking().Where(p => loanIds.Contains(p.LoanId)).ToListAsync(cancellationToken);
 
@@ -117,8 +137,10 @@ public static class LoansEndpoints
             })
             .ToListAsync(cancellationToken);
 
-        return TypedResults.Ok(new LoansOverview(
-            loans.Select(l => ToResponse(l, payments.Where(p => p.LoanId == l.Id).ToList(), now)).ToList(),
+        var page = Paging.From(loans, take, l => l.Id.ToString());
+        return TypedResults.Ok(new LoansPage(
+            page.Items.Select(l => ToResponse(l, payments.Where(p => p.LoanId == l.Id).ToList(), now)).ToList(),
+            page.NextCursor,
             communities.Select(c => new CommunityProgress(
                 c.Id, c.Name, new Money(c.GoalAmount, c.Currency), new Money(c.Contributed, c.Currency), new Money(c.Received, c.Currency),
                 c.GoalAmount == 0 ? 100 : (int)Math.Min(100, c.Contributed * 100 / c.GoalAmount))).ToList()));
@@ -153,6 +175,7 @@ public static class LoansEndpoints
         {
             validation.Money(request.Balance, "balance", allowZero: true);
             validation.Require(request.Balance.Currency == loan.Currency, "balance.currency", $"Must be {loan.Currency}, the loan's currency.");
+            validation.Require(request.Balance.Amount <= loan.PrincipalAmount, "balance.amount", $"Must not exceed the principal ({loan.PrincipalAmount}).");
         }
 
         if (request.MonthlyPayment is not null)

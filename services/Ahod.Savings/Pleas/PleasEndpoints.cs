@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Ahod.Savings.Communities;
@@ -63,9 +64,17 @@ public static class PleasEndpoints
         return TypedResults.Created($"/api/communities/{id}/pleas/{plea.Id}", await ToResponseAsync(db, plea, cancellationToken));
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<PleaResponse>>, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<Page<PleaResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid id, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
+        var validation = new Validation();
+        var take = validation.Limit(limit);
+        var before = validation.Cursor<Guid>(cursor, Guid.TryParse);
+        if (!validation.IsValid)
+        {
+            return Problems.Invalid(validation);
+        }
+
         var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
         if (access is null)
         {
@@ -77,14 +86,21 @@ public static class PleasEndpoints
             return Problems.Forbidden("Only members see the community's pleas.");
         }
 
-        var pleas = await db.Pleas.AsNoTracking().Where(p => p.CommunityId == id).OrderByDescending(p => p.CreatedAt).Take(100).ToListAsync(cancellationToken);
+        // Newest first: v7 ids sort by creation time, the cursor is the last id seen.
+        var query = db.Pleas.AsNoTracking().Where(p => p.CommunityId == id);
+        if (before is { } b)
+        {
+            query = query.Where(p => p.Id.CompareTo(b) < 0);
+        }
+
+        var pleas = await query.OrderByDescending(p => p.Id).Take(take + 1).ToListAsync(cancellationToken);
         var result = new List<PleaResponse>();
         foreach (var plea in pleas)
         {
             result.Add(await ToResponseAsync(db, plea, cancellationToken));
         }
 
-        return TypedResults.Ok<IReadOnlyList<PleaResponse>>(result);
+        return TypedResults.Ok(Paging.From(result, take, p => p.Id.ToString()));
     }
 
     internal static async Task<Results<Ok<PleaResponse>, ProblemHttpResult>> VoteAsync(
@@ -144,9 +160,17 @@ public static class PleasEndpoints
         return TypedResults.Ok(tally with { Status = plea.Status, DecidedAt = plea.DecidedAt });
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<VoteResponse>>, ProblemHttpResult>> ListVotesAsync(
-        Guid id, Guid pleaId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<Page<VoteResponse>>, ValidationProblem, ProblemHttpResult>> ListVotesAsync(
+        Guid id, Guid pleaId, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
+        var validation = new Validation();
+        var take = validation.Limit(limit);
+        var after = validation.Cursor<VoteCursor>(cursor, VoteCursor.TryParse);
+        if (!validation.IsValid)
+        {
+            return Problems.Invalid(validation);
+        }
+
         var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
         if (access is null)
         {
@@ -163,9 +187,36 @@ public static class PleasEndpoints
             return Problems.NotFound("plea");
         }
 
-        var votes = await db.PleaVotes.AsNoTracking().Where(v => v.PleaId == pleaId).OrderBy(v => v.CreatedAt)
+        // In the order they were cast; a changed vote counts as cast again.
+        var query = db.PleaVotes.AsNoTracking().Where(v => v.PleaId == pleaId);
+        if (after is { } a)
+        {
+            query = query.Where(v => v.CreatedAt > a.CreatedAt || (v.CreatedAt == a.CreatedAt && v.UserId.CompareTo(a.UserId) > 0));
+        }
+
+        var votes = await query.OrderBy(v => v.CreatedAt).ThenBy(v => v.UserId).Take(take + 1)
             .Select(v => new VoteResponse(v.PleaId, v.UserId, v.InFavor, v.CreatedAt)).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<VoteResponse>>(votes);
+        return TypedResults.Ok(Paging.From(votes, take, v => new VoteCursor(v.CreatedAt, v.UserId).ToString()));
+    }
+
+    /// <summary>Where a page of votes ended: when the last vote was cast and by whom (ties broken by voter).</summary>
+    private readonly record struct VoteCursor(DateTimeOffset CreatedAt, Guid UserId)
+    {
+        public override string ToString() => $"{CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}_{UserId:N}";
+
+        public static bool TryParse(string text, out VoteCursor cursor)
+        {
+            cursor = default;
+            var parts = text.Split('_');
+            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                || ticks > DateTimeOffset.MaxValue.UtcTicks || !Guid.TryParseExact(parts[1], "N", out var userId))
+            {
+                return false;
+            }
+
+            cursor = new VoteCursor(new DateTimeOffset(ticks, TimeSpan.Zero), userId);
+            return true;
+        }
     }
 
     private static async Task<PleaResponse> ToResponseAsync(SavingsDbContext db, Plea plea, CancellationToken cancellationToken)
