@@ -54,9 +54,9 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql", AhodTelemetryWildcard))
+                .AddMeter(AhodTelemetryWildcard))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, "Npgsql", AhodTelemetryWildcard)
+                .AddSource(builder.Environment.ApplicationName, AhodTelemetryWildcard)
                 // Orchestrators poll /health and /alive every few seconds; those spans would drown real traffic.
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
                 .AddHttpClientInstrumentation());

@@ -25,7 +25,8 @@ public static class SavingsExtensions
     public static IHostApplicationBuilder AddSavings(this IHostApplicationBuilder builder)
     {
         builder.AddJwtBearerDefaults();
-        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, ConfigureDbContext);
+        // Contributions, payouts and the scheduler run explicit transactions, which a retrying execution strategy refuses.
+        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
         builder.AddRabbitMQClient("rabbitmq");
 
         var services = builder.Services;
