@@ -70,7 +70,7 @@ public static class PaymentsExtensions
 
     /// <summary>As the service configures its context; tests reuse it for the schema check.</summary>
     public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
-        // Migrations are hand-written (no EF Design here), so there is no model snapshot to compare with.
+        // The Initial migration is hand-written, so there is no model snapshot to compare with (SchemaAssert checks instead).
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     public static WebApplication MapPaymentsEndpoints(this WebApplication app)
