@@ -105,7 +105,8 @@ public sealed class FullAppTests(FullAppFixture fixture) : IClassFixture<FullApp
         {
             using var down = await http.GetAsync("/health", Ct);
             down.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-            (await down.Content.ReadAsStringAsync(Ct)).ShouldContain("probedb");
+            // Aspire.Npgsql names its data source check "PostgreSql".
+            (await down.Content.ReadAsStringAsync(Ct)).ShouldContain("PostgreSql");
             (await http.GetAsync("/alive", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
         finally
