@@ -1,26 +1,32 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Ahod.ServiceDefaults;
 
-/// <summary>The one call every Ahod service makes: telemetry, health, resilience, discovery and ProblemDetails.</summary>
+/// <summary>
+/// The .NET Aspire service-defaults template, plus what it lacks and Ahod needs: /health and /alive in every
+/// environment, ProblemDetails with the one exception handler (JWT and the internal API key are opt-in calls).
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, Action<ServiceDefaultsOptions>? configure = null)
-        where TBuilder : IHostApplicationBuilder
-    {
-        var options = new ServiceDefaultsOptions();
-        configure?.Invoke(options);
+    /// <summary>Ahod's own sources and meters ("Ahod.Payments", "Ahod.Messaging", ...) need no registration.</summary>
+    public const string AhodTelemetryWildcard = "Ahod.*";
 
-        builder.AddAhodTelemetry(options);
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddAhodProblemDetails();
         builder.Services.AddServiceDiscovery();
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Resilience wraps discovery so every retry attempt resolves the endpoint again.
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
@@ -28,7 +34,42 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Adds the shared middleware (errors to ProblemDetails, request tagging) and maps /health and /alive.</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var openTelemetry = builder.Services.AddOpenTelemetry();
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+        {
+            // A service run on its own is named after its application, not "unknown_service".
+            openTelemetry.ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName, autoGenerateServiceInstanceId: false));
+        }
+
+        openTelemetry
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(AhodTelemetryWildcard))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName, AhodTelemetryWildcard)
+                // Orchestrators poll /health and /alive every few seconds; those spans would drown real traffic.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds the shared middleware (errors to ProblemDetails) and maps /health and /alive.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseServiceDefaults();

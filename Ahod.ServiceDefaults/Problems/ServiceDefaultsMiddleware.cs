@@ -7,7 +7,7 @@ public static class ServiceDefaultsMiddleware
     private const string AppliedKey = "Ahod.ServiceDefaults.MiddlewareApplied";
 
     /// <summary>
-    /// Request tagging for traces, exceptions to ProblemDetails, and ProblemDetails for empty error
+    /// Exceptions to ProblemDetails, and ProblemDetails for empty error
     /// responses. <see cref="ServiceDefaultsExtensions.MapDefaultEndpoints"/> calls it; call it yourself
     /// only to place it earlier in the pipeline. Safe to call twice.
     /// </summary>
@@ -19,7 +19,6 @@ public static class ServiceDefaultsMiddleware
         }
 
         app.Properties[AppliedKey] = true;
-        app.UseRequestActivityTags();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

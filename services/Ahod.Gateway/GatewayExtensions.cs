@@ -1,9 +1,9 @@
-using Ahod.Gateway.Proxy;
 using Ahod.Gateway.RateLimiting;
-using Ahod.Gateway.Routing;
+using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
 using Ahod.ServiceDefaults;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Ahod.Gateway;
 
@@ -17,11 +17,16 @@ public static class GatewayExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
 
-        services.AddSingleton<RouteTable>();
-        services.AddSingleton<ServiceDestinations>();
-        services.AddSingleton<ForwarderInvoker>();
-        services.AddSingleton<HttpForwarder>();
-        services.AddSingleton<WebSocketForwarder>();
+        // YARP forwards with its own HttpClient (no resilience handler: retrying a POST at the edge could move money twice).
+        services.AddReverseProxy()
+            .AddTransforms(ProxyHeaders.Add)
+            .AddServiceDiscoveryDestinationResolver();
+        services.AddSingleton<IProxyConfigProvider>(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new InMemoryConfigProvider(
+                GatewayProxyConfig.Routes(gateway), GatewayProxyConfig.Clusters(gateway, sp.GetRequiredService<IConfiguration>()));
+        });
 
         services.AddGatewayRateLimiting();
         services.AddCors();
@@ -57,4 +62,19 @@ public static class GatewayExtensions
         app.UseRateLimiter();
         return app;
     }
+
+    /// <summary>
+    /// YARP's routes, plus what no route may change: /internal/* (service-to-service) is never forwarded and a path
+    /// without a route is a 404 ProblemDetails.
+    /// </summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        app.Map(GatewayProxyConfig.InternalPrefix + "/{**rest}", NotRoutedAsync);
+        app.MapReverseProxy(ProxyPipeline.Configure);
+        app.Map("{**path}", NotRoutedAsync);
+        return app;
+    }
+
+    private static Task NotRoutedAsync(HttpContext context) =>
+        GatewayProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Not found", "No route matches this path.");
 }

@@ -1,6 +1,4 @@
-using Ahod.Gateway.Proxy;
 using Ahod.Gateway.RateLimiting;
-using Ahod.Gateway.Routing;
 using Ahod.Gateway.Security;
 
 namespace Ahod.Gateway;

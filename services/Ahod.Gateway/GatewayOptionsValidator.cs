@@ -1,4 +1,6 @@
 using Ahod.Gateway.RateLimiting;
+using Ahod.Gateway.ReverseProxy;
+using Ahod.Gateway.Security;
 using Microsoft.Extensions.Options;
 
 namespace Ahod.Gateway;
@@ -25,7 +27,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             {
                 errors.Add($"Gateway:Routes:{routeName}:Prefix '{route.Prefix}' must start with '/' and not end with one.");
             }
-            else if (Routing.RouteTable.IsUnder(route.Prefix, Routing.RouteTable.InternalPrefix))
+            else if (PublicEndpoints.IsUnder(route.Prefix, GatewayProxyConfig.InternalPrefix))
             {
                 errors.Add($"Gateway:Routes:{routeName}:Prefix '{route.Prefix}' is under /internal, which is never routed.");
             }

@@ -1,6 +1,5 @@
 using Ahod.Gateway;
 using Ahod.Gateway.Docs;
-using Ahod.Gateway.Proxy;
 using Ahod.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,5 +11,5 @@ var app = builder.Build();
 app.UseGateway();
 app.MapDefaultEndpoints();
 app.MapDocsEndpoints();
-app.MapProxyEndpoints();
+app.MapGatewayProxy();
 app.Run();

@@ -28,7 +28,8 @@ public static class IdentityExtensions
         services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)));
-        builder.AddRedisClient(RedisName);
+        // Redis only caches revocations (PostgreSQL decides): Identity must start and sign in while Redis is down.
+        builder.AddRedisClient(RedisName, configureOptions: options => options.AbortOnConnectFail = false);
         builder.AddRabbitMQClient(RabbitMqName);
         services.AddOutboxRelay<IdentityDbContext>();
 

@@ -11,8 +11,8 @@ namespace Ahod.Messaging;
 public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
-    /// Publishes the outbox of <typeparamref name="TDbContext"/> in the background. Needs
-    /// <see cref="RabbitMqHostingExtensions.AddRabbitMQClient"/>, and <c>modelBuilder.AddOutboxAndInbox()</c>
+    /// Publishes the outbox of <typeparamref name="TDbContext"/> in the background. Needs Aspire's
+    /// <c>builder.AddRabbitMQClient("rabbitmq")</c> (the <see cref="RabbitMQ.Client.IConnection"/>), and <c>modelBuilder.AddOutboxAndInbox()</c>
     /// in the context; events are written with <see cref="OutboxDbContextExtensions.AddIntegrationEvent"/>.
     /// </summary>
     public static IServiceCollection AddOutboxRelay<TDbContext>(this IServiceCollection services)
@@ -63,6 +63,7 @@ public static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RabbitMqConnection>();
         services.TryAddSingleton<RabbitMqPublisher>();
         services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
         services.TryAddSingleton<OutboxSignalInterceptor>();

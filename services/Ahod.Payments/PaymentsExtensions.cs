@@ -28,9 +28,10 @@ public static class PaymentsExtensions
         // Money amounts are JSON integers: "10" (a string) is as wrong as 10.5.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
 
-        builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, ConfigureDbContext);
-        var connectionString = HotPath(builder.Configuration.GetConnectionString(DatabaseName)!);
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString.ConnectionString).UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build());
+        // The ledger and the outbox run explicit transactions, which a retrying execution strategy refuses.
+        builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
+        builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = settings.ConnectionString is { } cs ? HotPath(cs).ConnectionString : null);
+        var connectionString = HotPath(builder.Configuration.GetConnectionString(DatabaseName));
         services.AddSingleton(sp => new IdempotencyDataSource(
             new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Options = "-c synchronous_commit=off" }.ConnectionString)
                 .UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build()));
@@ -60,7 +61,7 @@ public static class PaymentsExtensions
     /// statements. Safe because this code never leaves session state behind: transactions are explicit,
     /// the migration's advisory lock is released explicitly, and no SET is issued.
     /// </summary>
-    internal static NpgsqlConnectionStringBuilder HotPath(string connectionString) => new(connectionString)
+    internal static NpgsqlConnectionStringBuilder HotPath(string? connectionString) => new(connectionString)
     {
         NoResetOnClose = true,
         MaxAutoPrepare = 64,
@@ -69,7 +70,7 @@ public static class PaymentsExtensions
 
     /// <summary>As the service configures its context; tests reuse it for the schema check.</summary>
     public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
-        // Migrations are hand-written (no EF Design here), so there is no model snapshot to compare with.
+        // The Initial migration is hand-written, so there is no model snapshot to compare with (SchemaAssert checks instead).
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     public static WebApplication MapPaymentsEndpoints(this WebApplication app)

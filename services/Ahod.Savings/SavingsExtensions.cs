@@ -25,7 +25,8 @@ public static class SavingsExtensions
     public static IHostApplicationBuilder AddSavings(this IHostApplicationBuilder builder)
     {
         builder.AddJwtBearerDefaults();
-        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, ConfigureDbContext);
+        // Contributions, payouts and the scheduler run explicit transactions, which a retrying execution strategy refuses.
+        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
         builder.AddRabbitMQClient("rabbitmq");
 
         var services = builder.Services;
@@ -50,8 +51,8 @@ public static class SavingsExtensions
 
     /// <summary>As the service configures its DbContext; tests build theirs with the same options.</summary>
     public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
-        // The migrations are hand-written SQL (EF Core Design is not available here), so EF's snapshot check does
-        // not apply; SchemaAssert proves instead that they build exactly the model's schema.
+        // The Initial migration is hand-written SQL without a model snapshot, so EF's snapshot check does not apply;
+        // SchemaAssert proves instead that the migrations build exactly the model's schema.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     public static WebApplication MapSavingsEndpoints(this WebApplication app)

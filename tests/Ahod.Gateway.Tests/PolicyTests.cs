@@ -1,43 +1,43 @@
-using Ahod.Gateway.Routing;
+using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace Ahod.Gateway.Tests;
 
-/// <summary>The route table, the public-endpoint list and option validation, without a server.</summary>
+/// <summary>The proxy configuration built from Gateway:Routes, the public-endpoint list and option validation, without a server.</summary>
 public sealed class PolicyTests
 {
-    [Theory]
-    [InlineData("/api/auth/signin", "auth")]
-    [InlineData("/api/auth", "auth")]
-    [InlineData("/API/Users/123", "users")]
-    [InlineData("/.well-known/jwks.json", "jwks")]
-    [InlineData("/api/communities/1/cycles", "communities")]
-    [InlineData("/hubs/chat", "hubs")]
-    [InlineData("/api/authx", null)]
-    [InlineData("/internal/export", null)]
-    [InlineData("/", null)]
-    public void RouteTable_MatchesWholeSegmentsOnly(string path, string? route)
+    [Fact]
+    public void ProxyConfig_RoutesEachPrefixWholeToItsServicesCluster()
     {
-        var table = new RouteTable(Options.Create(new GatewayOptions()));
+        var options = new GatewayOptions();
+        options.Routes["echo"] = new GatewayRouteOptions { Prefix = "/hubs/echo", Service = "Probe", WebSockets = true };
 
-        table.Match(path)?.Name.ShouldBe(route);
-        if (route is null)
-        {
-            table.Match(path).ShouldBeNull();
-        }
+        var routes = GatewayProxyConfig.Routes(options).ToDictionary(r => r.RouteId);
+
+        routes["auth"].Match.Path.ShouldBe("/api/auth/{**rest}");
+        routes["auth"].ClusterId.ShouldBe("identity");
+        routes["echo"].ClusterId.ShouldBe("probe");
+        routes["echo"].Metadata![GatewayProxyConfig.WebSocketsKey].ShouldBe("true");
+        routes["payments"].Metadata![GatewayProxyConfig.WebSocketsKey].ShouldBe("false");
+        routes["openapi-identity"].Match.Path.ShouldBe("/openapi/identity/v1.json");
+        routes.Values.ShouldNotContain(r => r.Match.Path!.StartsWith("/internal", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
-    public void RouteTable_PrefersTheLongestPrefix()
+    public void ProxyConfig_ServiceWithoutAnEndpoint_GetsAClusterWithoutDestinations()
     {
-        var options = new GatewayOptions();
-        options.Routes["echo"] = new GatewayRouteOptions { Prefix = "/hubs/echo", Service = "probe", WebSockets = true };
-        var table = new RouteTable(Options.Create(options));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:identity:http:0"] = "http://127.0.0.1:5001",
+        }).Build();
 
-        table.Match("/hubs/echo/x")!.Service.ShouldBe("probe");
-        table.Match("/hubs/chat")!.Service.ShouldBe("chat");
+        var clusters = GatewayProxyConfig.Clusters(new GatewayOptions(), configuration).ToDictionary(c => c.ClusterId);
+
+        clusters["identity"].Destinations!.Values.Single().Address.ShouldBe("https+http://identity");
+        clusters["payments"].Destinations.ShouldBeEmpty();
+        clusters.Keys.ShouldBe(["chat", "identity", "marketplace", "payments", "savings"], ignoreOrder: true);
     }
 
     [Theory]

@@ -29,7 +29,7 @@ public static class PublicEndpoints
     public static bool RequiresToken(HttpRequest request)
     {
         var path = request.Path.Value ?? "/";
-        if (!Routing.RouteTable.IsUnder(path, "/api"))
+        if (!IsUnder(path, "/api"))
         {
             return false;
         }
@@ -77,4 +77,8 @@ public static class PublicEndpoints
 
         return true;
     }
+
+    /// <summary>Whole segments only: /api/auth is under /api, /apix is not.</summary>
+    public static bool IsUnder(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (path.Length == prefix.Length || path[prefix.Length] == '/');
 }

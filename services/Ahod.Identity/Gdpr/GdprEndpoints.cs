@@ -120,8 +120,7 @@ public static class GdprEndpoints
             // The name is ours, not the callee's: a service cannot claim to be another one in the export.
             return new GdprServiceExport(service, export?.Data);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested
-                                   || e is ServiceEndpointNotFoundException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "GDPR export from {Service} failed for user {UserId}.", service, userId);
             return null;
@@ -146,8 +145,7 @@ public static class GdprEndpoints
             // The service name is ours, as in the export.
             return check?.Blockers.Select(b => b with { Service = service }).ToList() ?? [];
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested
-                                   || e is ServiceEndpointNotFoundException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "GDPR erasure check with {Service} failed for user {UserId}.", service, userId);
             return null;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Ahod.Identity.Data;
-using Ahod.Redis;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 
 namespace Ahod.Identity.Tokens;
 
@@ -10,7 +10,7 @@ namespace Ahod.Identity.Tokens;
 /// stolen (or the legitimate client lost a race with the thief): the whole family is revoked, including the
 /// newest token. PostgreSQL is the source of truth; Redis holds revoked family ids as a fast early check.
 /// </summary>
-public sealed class RefreshTokenService(IdentityDbContext db, RedisClient redis, TimeProvider time, ILogger<RefreshTokenService> logger)
+public sealed class RefreshTokenService(IdentityDbContext db, IConnectionMultiplexer redis, TimeProvider time, ILogger<RefreshTokenService> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
@@ -103,7 +103,7 @@ public sealed class RefreshTokenService(IdentityDbContext db, RedisClient redis,
             try
             {
                 // Kept as long as any token of the family could still be presented.
-                await redis.StringSetAsync(RevokedKey(id), reason, Lifetime, cancellationToken: cancellationToken);
+                await redis.GetDatabase().StringSetAsync(RevokedKey(id), reason, Lifetime).WaitAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -117,7 +117,7 @@ public sealed class RefreshTokenService(IdentityDbContext db, RedisClient redis,
     {
         try
         {
-            return await redis.KeyExistsAsync(RevokedKey(familyId), cancellationToken);
+            return await redis.GetDatabase().KeyExistsAsync(RevokedKey(familyId)).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -94,7 +94,7 @@ internal sealed class RabbitMqPublisher(
         if (!amqp.IsOpen)
         {
             // Auto-recovery is reconnecting and will bring the channel back with it.
-            throw new InvalidOperationException($"The RabbitMQ connection '{connection.Name}' is recovering.");
+            throw new InvalidOperationException("The RabbitMQ connection is recovering.");
         }
 
         // Open connection but closed channel: the broker closed it for a channel error, which

@@ -15,8 +15,7 @@ internal sealed class ClientHost : IDisposable
 
     public static ClientHost Create(
         Action<HostApplicationBuilder>? configure = null,
-        IDictionary<string, string?>? configuration = null,
-        Action<ServiceDefaultsOptions>? options = null)
+        IDictionary<string, string?>? configuration = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -28,7 +27,7 @@ internal sealed class ClientHost : IDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
         }
 
-        builder.AddServiceDefaults(options);
+        builder.AddServiceDefaults();
         configure?.Invoke(builder);
         return new ClientHost(builder.Build());
     }

@@ -51,17 +51,20 @@ public sealed class ProviderTests
     public void AhodSources_AreTraced_IncludingServiceSpecificOnes()
     {
         var exported = new ConcurrentQueue<Activity>();
-        using var host = ClientHost.Create(options: options => options.ConfigureTracing = tracing =>
-            tracing.AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported))));
+        using var host = ClientHost.Create(builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+            tracing.AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported)))));
         host.Services.GetRequiredService<TracerProvider>();
-        using var serviceSource = new ActivitySource("Ahod.Payments");
+        using var paymentsSource = new ActivitySource("Ahod.Payments");
+        using var messagingSource = new ActivitySource("Ahod.Messaging");
+        using var otherSource = new ActivitySource("Other.Library");
         var marker = Guid.NewGuid().ToString();
 
-        AhodTelemetry.ActivitySource.StartActivity("shared")?.SetTag("marker", marker).Dispose();
-        serviceSource.StartActivity("own")?.SetTag("marker", marker).Dispose();
+        paymentsSource.StartActivity("payments")?.SetTag("marker", marker).Dispose();
+        messagingSource.StartActivity("messaging")?.SetTag("marker", marker).Dispose();
+        otherSource.StartActivity("other")?.SetTag("marker", marker).Dispose();
 
         exported.Where(a => (string?)a.GetTagItem("marker") == marker).Select(a => a.OperationName)
-            .ShouldBe(["shared", "own"], ignoreOrder: true);
+            .ShouldBe(["payments", "messaging"], ignoreOrder: true);
     }
 
     private sealed class CollectingExporter(ConcurrentQueue<Activity> exported) : BaseExporter<Activity>

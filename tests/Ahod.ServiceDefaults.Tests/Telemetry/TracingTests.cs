@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -20,8 +21,12 @@ public sealed class TracingTests
                 app.MapDefaultEndpoints();
                 app.MapGet("/ping", () => "pong");
             },
-            builder => builder.AddServiceDefaults(options => options.ConfigureTracing = tracing =>
-                tracing.AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported)))));
+            builder =>
+            {
+                builder.AddServiceDefaults();
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                    tracing.AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported))));
+            });
         var client = service.CreateClient();
         var port = service.BaseAddress.Port;
 
