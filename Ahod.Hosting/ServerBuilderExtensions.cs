@@ -18,22 +18,16 @@ public static class ServerBuilderExtensions
     /// <param name="port">The port in development (the proxy DCP puts in front of the server); tests randomize it.</param>
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
     {
-        if (builder.IsExternal(name))
+        if (ExternalOrContainer(builder, name, () => builder.AddPostgres(name).WithDataVolume()) is { } other)
         {
-            return builder.AddConnectionString(name);
+            return other;
         }
 
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return builder.AddPostgres(name).WithDataVolume();
-        }
-
-        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var password = NewPassword(builder, name);
         var dataDirectory = builder.DataDirectory(name);
         var server = new LocalPostgresResource(name, builder.Script("postgres.sh"), builder.StateDirectory(), password);
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        OnConnectionString(builder, server, value => connectionString = value);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, ct) => CreateDatabasesAsync(server, connectionString!, e.Services, ct));
 
         var healthCheck = $"{name}_check";
@@ -72,21 +66,15 @@ public static class ServerBuilderExtensions
 
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
     {
-        if (builder.IsExternal(name))
+        if (ExternalOrContainer(builder, name, () => builder.AddRedis(name).WithDataVolume()) is { } other)
         {
-            return builder.AddConnectionString(name);
+            return other;
         }
 
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return builder.AddRedis(name).WithDataVolume();
-        }
-
-        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var password = NewPassword(builder, name);
         var server = new LocalRedisResource(name, builder.Script("redis.sh"), builder.StateDirectory(), password);
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        OnConnectionString(builder, server, value => connectionString = value);
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
             _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."), name: healthCheck);
@@ -103,14 +91,9 @@ public static class ServerBuilderExtensions
 
     public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
     {
-        if (builder.IsExternal(name))
+        if (ExternalOrContainer(builder, name, () => builder.AddRabbitMQ(name).WithDataVolume()) is { } other)
         {
-            return builder.AddConnectionString(name);
-        }
-
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return builder.AddRabbitMQ(name).WithDataVolume();
+            return other;
         }
 
         // Erlang's port mapper for this broker only, on a free loopback port; a broker that found none would spawn a
@@ -128,11 +111,10 @@ public static class ServerBuilderExtensions
             .WithIconName("PlugConnected")
             .ExcludeFromManifest();
 
-        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var password = NewPassword(builder, name);
         var server = new LocalRabbitMQResource(name, builder.Script("rabbitmq.sh"), builder.StateDirectory(), password);
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+        OnConnectionString(builder, server, value => connectionString = value);
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheck, _ => new AmqpLoginHealthCheck(() => connectionString), HealthStatus.Unhealthy, tags: null));
@@ -152,6 +134,22 @@ public static class ServerBuilderExtensions
         epmd.WithParentRelationship(rabbitmq);
         return rabbitmq;
     }
+
+    /// <summary>An external server (a connection string in configuration) or, in publish mode, Aspire's container; null in run mode.</summary>
+    private static IResourceBuilder<IResourceWithConnectionString>? ExternalOrContainer(
+        IDistributedApplicationBuilder builder, string name, Func<IResourceBuilder<IResourceWithConnectionString>> container) =>
+        builder.IsExternal(name) ? builder.AddConnectionString(name)
+        : builder.ExecutionContext.IsPublishMode ? container()
+        : null;
+
+    // No special characters: the password also goes into amqp:// URIs and Npgsql connection strings.
+    private static ParameterResource NewPassword(IDistributedApplicationBuilder builder, string name) =>
+        ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+
+    /// <summary>The health checks need the connection string, which is known once DCP has allocated the endpoint.</summary>
+    private static void OnConnectionString(IDistributedApplicationBuilder builder, LocalServerResource server, Action<string?> set) =>
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            set(await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false)));
 
     private static async Task CreateDatabasesAsync(LocalPostgresResource server, string connectionString, IServiceProvider services, CancellationToken ct)
     {
