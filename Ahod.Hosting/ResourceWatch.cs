@@ -154,7 +154,8 @@ public sealed class ResourceWatch(
 
                 if (state != before || e.Snapshot.HealthStatus != previous?.Snapshot.HealthStatus)
                 {
-                    logger.LogDebug("{Resource}: {Before} -> {State} ({Health})", e.ResourceId, before, state, e.Snapshot.HealthStatus);
+                    logger.LogDebug("{Seconds:0.0} s {Resource}: {Before} -> {State} ({Health})",
+                        (Environment.TickCount64 - _started) / 1000.0, e.ResourceId, before, state, e.Snapshot.HealthStatus);
                 }
 
                 if (state == before)

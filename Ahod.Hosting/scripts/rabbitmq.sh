@@ -18,7 +18,8 @@ CONF
 : > "$root/enabled_plugins"
 echo '[].' > "$root/enabled_plugins"
 export HOME="$root/home"
-export RABBITMQ_NODENAME="ahod-${RABBITMQ_NODE_PORT}@localhost"
+# A stable name: the node keeps its data (mnesia) across starts; every broker has its own epmd, so names never clash.
+export RABBITMQ_NODENAME="ahod@localhost"
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_MNESIA_BASE="$root/mnesia" RABBITMQ_LOG_BASE="$root/log"
 export RABBITMQ_CONFIG_FILE="$root/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$root/enabled_plugins"
