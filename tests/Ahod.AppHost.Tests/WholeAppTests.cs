@@ -110,7 +110,7 @@ public sealed class WholeAppTests(WholeAppFixture fixture)
         fixture.App.Kill("savings");
 
         var clock = Stopwatch.StartNew();
-        await Eventually(() => Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings")), TimeSpan.FromMinutes(2));
+        await Eventually(() => Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings")), TestApp.StartTimeout);
         TestContext.Current.SendDiagnosticMessage($"savings healthy again {clock.Elapsed.TotalSeconds:0.0} s after kill -9");
         using var client = fixture.App.CreateHttpClient("savings");
         (await client.GetAsync("/health", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);

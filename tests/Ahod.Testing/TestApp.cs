@@ -204,7 +204,7 @@ public sealed class TestApp : IAsyncDisposable
     public async Task WaitForHealthyAsync(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
+        cts.CancelAfter(timeout ?? StartTimeout);
         var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
         await notifications.WaitForResourceHealthyAsync(name, cts.Token).ConfigureAwait(false);
     }
