@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 
 namespace Ahod.Identity.Tests;
 
@@ -12,14 +13,21 @@ public sealed class SignInTests(IdentityAppFixture fixture)
     {
         var session = await _api.SignUpAsync();
 
-        var (wrongPassword, wrongPasswordTime) = await TimedSignInAsync(session.User.Email!, "wrong password, long enough");
-        var (unknownEmail, unknownEmailTime) = await TimedSignInAsync($"nobody-{Guid.NewGuid():N}@ahod.test", session.Password);
+        var wrongPassword = await SignInAsync(session.User.Email!, "wrong password, long enough");
+        var unknownEmail = await SignInAsync($"nobody-{Guid.NewGuid():N}@ahod.test", session.Password);
 
         wrongPassword.Status.ShouldBe(HttpStatusCode.Unauthorized);
         unknownEmail.Status.ShouldBe(HttpStatusCode.Unauthorized);
         unknownEmail.Body.ShouldBe(wrongPassword.Body);
-        // Both hash a password (PBKDF2, tens of ms); a missing dummy hash would make the unknown email several times faster.
-        unknownEmailTime.ShouldBeGreaterThan(wrongPasswordTime / 3);
+
+        // An unknown email must still pay for one PBKDF2 verification (ASP.NET Core Identity's V3 format:
+        // HMAC-SHA512, 100,000 iterations). The reference is computed here on the same machine; load can only make
+        // the server slower than its best run, so the check fails only when the server skips the hash.
+        var hash = BestOf(5, () => Rfc2898DeriveBytes.Pbkdf2("password", new byte[16], 100_000, HashAlgorithmName.SHA512, 32));
+        var unknownEmailTime = await BestOfAsync(5, async () =>
+            (await SignInAsync($"nobody-{Guid.NewGuid():N}@ahod.test", session.Password)).Status.ShouldBe(HttpStatusCode.Unauthorized));
+        TestContext.Current.SendDiagnosticMessage($"unknown email sign-in {unknownEmailTime.TotalMilliseconds:F0} ms, one PBKDF2 here {hash.TotalMilliseconds:F0} ms");
+        unknownEmailTime.ShouldBeGreaterThan(hash / 2);
     }
 
     [Fact]
@@ -55,22 +63,37 @@ public sealed class SignInTests(IdentityAppFixture fixture)
         right.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
 
-    private async Task<((HttpStatusCode Status, string Body) Result, TimeSpan Elapsed)> TimedSignInAsync(string email, string password)
+    private async Task<(HttpStatusCode Status, string Body)> SignInAsync(string email, string password)
     {
-        // Best of three: the fastest run is the least disturbed by the rest of the test run.
+        using var response = await _api.PostSignInAsync(email, password);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        // The trace id differs per request by design; everything else must be identical.
+        return (response.StatusCode, System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", ""));
+    }
+
+    private static TimeSpan BestOf(int runs, Action action)
+    {
         var best = TimeSpan.MaxValue;
-        (HttpStatusCode, string) result = default;
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            using var response = await _api.PostSignInAsync(email, password);
-            watch.Stop();
-            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            // The trace id differs per request by design; everything else must be identical.
-            result = (response.StatusCode, System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", ""));
+            action();
             best = watch.Elapsed < best ? watch.Elapsed : best;
         }
 
-        return (result, best);
+        return best;
+    }
+
+    private static async Task<TimeSpan> BestOfAsync(int runs, Func<Task> action)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await action();
+            best = watch.Elapsed < best ? watch.Elapsed : best;
+        }
+
+        return best;
     }
 }
