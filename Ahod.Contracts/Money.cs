@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 
-namespace Ahod.ServiceDefaults;
+namespace Ahod.Contracts;
 
 /// <summary>Money on the wire: an integer amount of minor units and an ISO 4217 code. Never a float.</summary>
 public sealed record Money(

@@ -1,4 +1,4 @@
-namespace Ahod.ServiceDefaults;
+namespace Ahod.Contracts;
 
 /// <summary>One page of a list, the contract's <c>{ "items": [...], "nextCursor": "..." | null }</c>; <c>?limit=&amp;cursor=</c> asks for the next.</summary>
 public record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
