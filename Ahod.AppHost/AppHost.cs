@@ -34,13 +34,22 @@ var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithMail("Email__PickupDirectory", "Email__SmtpHost")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
+var marketplaceDb = postgres.AddDatabase(ResourceNames.MarketplaceDb);
+var marketplace = builder.AddProject<Projects.Ahod_Marketplace>(ResourceNames.Marketplace)
+    .WithReference(marketplaceDb).WaitFor(marketplaceDb)
+    .WithReference(rabbitmq).WithReference(identity).WithReference(payments)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithMediaDirectory("Marketplace__MediaDirectory")
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+
 // GDPR export (art. 15/20): Identity collects what every service holding user data has.
-identity.WithReference(payments).WithReference(savings)
-    .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings);
+identity.WithReference(payments).WithReference(savings).WithReference(marketplace)
+    .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings)
+    .WithEnvironment("Gdpr__Services__2", ResourceNames.Marketplace);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
 builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
-    .WithReference(identity).WithReference(payments).WithReference(savings)
+    .WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 

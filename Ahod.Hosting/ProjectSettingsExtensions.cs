@@ -36,4 +36,18 @@ public static class ProjectSettingsExtensions
                    ?? builder.AddParameter("smtp-host").Resource;
         return project.WithEnvironment(smtpHostVariable, host);
     }
+
+    /// <summary>Development: uploaded files are kept under <c>{state}/media</c>. Deployment: the <c>media-directory</c> setting (a mounted volume).</summary>
+    public static IResourceBuilder<ProjectResource> WithMediaDirectory(this IResourceBuilder<ProjectResource> project, string variable)
+    {
+        var builder = project.ApplicationBuilder;
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            return project.WithEnvironment(variable, Path.Combine(builder.StateDirectory(), "media"));
+        }
+
+        var directory = builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == "media-directory")
+                        ?? builder.AddParameter("media-directory").Resource;
+        return project.WithEnvironment(variable, directory);
+    }
 }

@@ -25,6 +25,8 @@ public sealed class GatewayOptions
         ["loans"] = new() { Prefix = "/api/loans", Service = "savings" },
         ["listings"] = new() { Prefix = "/api/listings", Service = "marketplace" },
         ["requests"] = new() { Prefix = "/api/requests", Service = "marketplace" },
+        // Listing images: outside /api, so no token is asked for; the marketplace serves GET only.
+        ["media"] = new() { Prefix = "/media", Service = "marketplace" },
         ["conversations"] = new() { Prefix = "/api/conversations", Service = "chat" },
         ["notifications"] = new() { Prefix = "/api/notifications", Service = "chat" },
         ["hubs"] = new() { Prefix = "/hubs", Service = "chat", WebSockets = true },

@@ -19,6 +19,7 @@ app.MapOpenApi();
 app.MapJwksEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();
+app.MapInternalRolesEndpoints();
 app.MapGdprEndpoints();
 
 await app.MigrateIdentityDatabaseAsync();

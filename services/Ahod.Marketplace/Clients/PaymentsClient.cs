@@ -1,0 +1,104 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Ahod.Marketplace.Clients;
+
+/// <summary>What Payments answered about a hold: its status, or the ledger rule that refused it (code and sentence).</summary>
+public sealed record HoldOutcome(string? Status, int HttpStatus, string? Code, string? Title, string? Detail)
+{
+    public bool Succeeded => Status is not null;
+}
+
+/// <summary>
+/// Payments' internal holds API (two-phase escrow). Hold and posting ids are derived from what they pay for, so a
+/// retry after a timeout or a crash replays the first attempt instead of reserving or moving the money twice.
+/// </summary>
+public sealed class PaymentsClient(HttpClient http)
+{
+    public async Task<Guid?> FindWalletAsync(Guid userId, string currency, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => http.GetAsync($"/internal/users/{userId}/wallets", cancellationToken), "read the wallets");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ServiceUnavailableException("Payments", $"Payments answered {(int)response.StatusCode} when asked for the wallets.");
+        }
+
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.EnumerateArray()
+            .Where(w => w.GetProperty("currency").GetString() == currency)
+            .Select(w => (Guid?)w.GetProperty("id").GetGuid())
+            .FirstOrDefault();
+    }
+
+    public Task<HoldOutcome> PlaceHoldAsync(
+        Guid holdId, Guid debitAccountId, Guid creditAccountId, long amount, string currency, TimeSpan timeout, Guid requestId,
+        CancellationToken cancellationToken) =>
+        CallAsync(() => http.PostAsJsonAsync("/internal/holds", new
+        {
+            id = holdId,
+            debitAccountId,
+            creditAccountId,
+            amount = new { amount, currency },
+            code = "escrow",
+            timeoutSeconds = (int)timeout.TotalSeconds,
+            reference = requestId.ToString(),
+            metadata = new { requestId },
+        }, cancellationToken), "place the escrow hold", cancellationToken);
+
+    public Task<HoldOutcome> PostHoldAsync(Guid holdId, Guid postingId, CancellationToken cancellationToken) =>
+        CallAsync(() => http.PostAsJsonAsync($"/internal/holds/{holdId}/post", new { id = postingId }, cancellationToken), "release the escrow to the payee", cancellationToken);
+
+    public Task<HoldOutcome> VoidHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
+        CallAsync(() => http.PostAsync($"/internal/holds/{holdId}/void", null, cancellationToken), "return the escrow", cancellationToken);
+
+    /// <summary>A name-based (v5-style, SHA-256) UUID: the same purpose always yields the same id.</summary>
+    public static Guid DeterministicId(string purpose)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes("ahod.marketplace:" + purpose), hash);
+        var bytes = hash[..16].ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static async Task<HoldOutcome> CallAsync(Func<Task<HttpResponseMessage>> send, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(send, what);
+        var status = (int)response.StatusCode;
+        if (status is not (200 or 201 or 404 or 409 or 422))
+        {
+            throw new ServiceUnavailableException("Payments", $"Payments answered {status} when asked to {what}.");
+        }
+
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var root = json.RootElement;
+        string? Text(string name) => root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return response.IsSuccessStatusCode
+            ? new HoldOutcome(Text("status") ?? "pending", status, null, null, null)
+            : new HoldOutcome(null, status, Text("code"), Text("title"), Text("detail"));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send, string what)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ServiceUnavailableException("Payments", $"Payments could not be reached to {what}.", e);
+        }
+        catch (TaskCanceledException e) when (!e.CancellationToken.IsCancellationRequested)
+        {
+            throw new ServiceUnavailableException("Payments", $"Payments timed out while asked to {what}.", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Ahod.Marketplace.Clients;
+using Ahod.Marketplace.Data;
+using Ahod.Marketplace.Events;
+using Ahod.Marketplace.Gdpr;
+using Ahod.Marketplace.Images;
+using Ahod.Marketplace.Listings;
+using Ahod.Marketplace.Requests;
+using Ahod.Marketplace.Reviews;
+using Ahod.Messaging;
+using Ahod.Messaging.Contracts;
+using Ahod.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Ahod.Marketplace;
+
+public static class MarketplaceExtensions
+{
+    public const string DatabaseName = ResourceNames.MarketplaceDb;
+
+    public static IHostApplicationBuilder AddMarketplace(this IHostApplicationBuilder builder)
+    {
+        builder.AddJwtBearerDefaults();
+        // Requests and payments run explicit transactions with row locks, which a retrying execution strategy refuses.
+        builder.AddNpgsqlDbContext<MarketplaceDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
+        builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+
+        var services = builder.Services;
+        services.AddValidation();
+        services.AddOpenApi();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddOutboxRelay<MarketplaceDbContext>();
+        services.AddIntegrationEventHandler<PaymentHoldReleased, HoldReleasedHandler, MarketplaceDbContext>();
+        services.AddIntegrationEventHandler<UserErased, UserErasedHandler, MarketplaceDbContext>();
+
+        services.AddHttpClient<PaymentsClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Payments}")).AddInternalApiKey();
+        services.AddHttpClient<IdentityClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.Identity}")).AddInternalApiKey();
+        services.AddScoped<EscrowService>();
+
+        services.AddSingleton<IImageStore, DiskImageStore>();
+        services.AddSingleton<ImageProcessor>();
+        return builder;
+    }
+
+    /// <summary>As the service configures its DbContext; tests build theirs with the same options.</summary>
+    public static void ConfigureDbContext(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    public static WebApplication MapMarketplaceEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapListingsEndpoints();
+        app.MapImagesEndpoints();
+        app.MapMediaEndpoints();
+        app.MapRequestsEndpoints();
+        app.MapReviewsEndpoints();
+        app.MapGdprEndpoints();
+        return app;
+    }
+}
