@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Ahod.Marketplace.Tests;
+
+/// <summary>Escrow under parallel load, through every ending; then the ledger must balance and each wallet agree with its request.</summary>
+public sealed class EscrowTests(MarketplaceAppFixture fixture)
+{
+    private const long Fund = 10_000;
+    private const long Price = 1_500;
+
+    private readonly MarketApi _api = new(fixture);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private enum Ending
+    {
+        CompletedByRequester,
+        CompletedByOwner,
+        CancelledAfterPayment,
+        DeclinedAfterPayment,
+        CancelledBeforePayment,
+        Expired,
+        CompleteRacesCancel,
+    }
+
+    [Fact]
+    public async Task ManyRequests_EveryEnding_InParallel_LedgerBalances_AndNoMoneyIsCreatedOrLost()
+    {
+        var endings = Enum.GetValues<Ending>().SelectMany(e => Enumerable.Repeat(e, 2)).ToList();
+        var owner = await _api.NewUserAsync(fund: 0);
+        var listingId = (await _api.CreateListingAsync(owner, MarketApi.ListingBody("rent", "goods", price: Price, priceUnit: "day"))).GetProperty("id").GetGuid();
+        var requesters = new List<TestUser>();
+        foreach (var batch in endings.Chunk(4))
+        {
+            requesters.AddRange(await Task.WhenAll(batch.Select(_ => _api.NewUserAsync(Fund))));
+        }
+
+        var outcomes = await Task.WhenAll(endings.Select((ending, i) => RunAsync(ending, owner, requesters[i], listingId)));
+
+        // Expired holds come back as accepted requests once Payments expires them.
+        foreach (var (requestId, ending, requester) in outcomes.Where(o => o.Ending == Ending.Expired))
+        {
+            await MarketApi.EventuallyAsync(async () =>
+            {
+                var r = await _api.GetAsync(requester, $"/api/requests/{requestId}");
+                return r.GetProperty("status").GetString() == "accepted" ? r : (JsonElement?)null;
+            }, MarketplaceAppFixture.HoldTimeout + TimeSpan.FromSeconds(60), "the expired hold to put the request back to accepted");
+            var after = await _api.GetAsync(requester, $"/api/requests/{requestId}");
+            after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("expired");
+        }
+
+        // Each requester: the price is gone exactly when the request completed; nothing is left pending.
+        var completed = 0;
+        foreach (var (requestId, ending, requester) in outcomes)
+        {
+            var request = await _api.GetAsync(requester, $"/api/requests/{requestId}");
+            var status = request.GetProperty("status").GetString();
+            var (available, pending) = (await MarketApi.EventuallyAsync<(long, long)?>(async () =>
+            {
+                var b = await _api.BalancesAsync(requester);
+                return b.Available is Fund or Fund - Price ? b : null;
+            }, TimeSpan.FromSeconds(30), "the requester's wallet to settle"))!.Value;
+            pending.ShouldBe(0L);
+            if (status == "completed")
+            {
+                completed++;
+                available.ShouldBe(Fund - Price, $"{ending}: completed, so paid");
+                request.GetProperty("payment").GetProperty("status").GetString().ShouldBe("posted");
+            }
+            else
+            {
+                available.ShouldBe(Fund, $"{ending}: {status}, so refunded");
+            }
+
+            var expected = ending switch
+            {
+                Ending.CompletedByOwner or Ending.CompletedByRequester => new[] { "completed" },
+                Ending.CancelledAfterPayment or Ending.CancelledBeforePayment => ["cancelled"],
+                Ending.DeclinedAfterPayment => ["declined"],
+                Ending.Expired => ["accepted"],
+                _ => ["completed", "cancelled"],
+            };
+            expected.ShouldContain(status, ending.ToString());
+        }
+
+        (await _api.BalancesAsync(owner)).ShouldBe((completed * Price, 0L));
+        await AssertLedgerBalancedAsync(outcomes.Select(o => o.RequestId.ToString()).ToArray());
+    }
+
+    private async Task<(Guid RequestId, Ending Ending, TestUser Requester)> RunAsync(Ending ending, TestUser owner, TestUser requester, Guid listingId)
+    {
+        var id = (await _api.CreateRequestAsync(requester, listingId, new { message = ending.ToString(), startDate = "2026-12-20", endDate = "2026-12-22" })).GetProperty("id").GetGuid();
+        (await _api.SetStatusAsync(owner, id, "accepted")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        if (ending == Ending.CancelledBeforePayment)
+        {
+            (await _api.SetStatusAsync(requester, id, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            return (id, ending, requester);
+        }
+
+        // Two attempts with one key at once: one hold, one answer.
+        var key = Guid.NewGuid().ToString();
+        var pays = await Task.WhenAll(_api.PayAsync(requester, id, key), _api.PayAsync(requester, id, key));
+        pays.Count(p => p.StatusCode == HttpStatusCode.Created).ShouldBeGreaterThanOrEqualTo(1, string.Join(", ", pays.Select(p => p.StatusCode)));
+        pays.ShouldAllBe(p => p.StatusCode == HttpStatusCode.Created || p.StatusCode == HttpStatusCode.Conflict);
+
+        switch (ending)
+        {
+            case Ending.CompletedByRequester:
+                (await _api.SetStatusAsync(requester, id, "completed")).StatusCode.ShouldBe(HttpStatusCode.OK);
+                break;
+            case Ending.CompletedByOwner:
+                (await _api.SetStatusAsync(owner, id, "completed")).StatusCode.ShouldBe(HttpStatusCode.OK);
+                break;
+            case Ending.CancelledAfterPayment:
+                (await _api.SetStatusAsync(requester, id, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+                break;
+            case Ending.DeclinedAfterPayment:
+                (await _api.SetStatusAsync(owner, id, "declined", "Changed my mind")).StatusCode.ShouldBe(HttpStatusCode.OK);
+                break;
+            case Ending.CompleteRacesCancel:
+                var race = await Task.WhenAll(_api.SetStatusAsync(owner, id, "completed"), _api.SetStatusAsync(requester, id, "cancelled"));
+                race.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1, "exactly one of complete and cancel wins");
+                race.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(1);
+                break;
+        }
+
+        return (id, ending, requester);
+    }
+
+    /// <summary>Payments' invariants in SQL (as Payments' own tests check them): counters equal entries, no wallet below zero, every currency sums to zero.</summary>
+    private async Task AssertLedgerBalancedAsync(string[] requestIds)
+    {
+        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb, """
+            SELECT count(*) FROM accounts a
+            LEFT JOIN LATERAL (
+                SELECT coalesce(sum(amount) FILTER (WHERE side = 'D' AND NOT pending), 0) AS dp,
+                       coalesce(sum(amount) FILTER (WHERE side = 'C' AND NOT pending), 0) AS cp,
+                       coalesce(sum(amount) FILTER (WHERE side = 'D' AND pending), 0) AS dpe,
+                       coalesce(sum(amount) FILTER (WHERE side = 'C' AND pending), 0) AS cpe
+                FROM entries e WHERE e.account_id = a.id) s ON true
+            WHERE a.debits_posted <> s.dp OR a.credits_posted <> s.cp OR a.debits_pending <> s.dpe OR a.credits_pending <> s.cpe
+            """)).ShouldBe(0L, "every account's counters equal the sum of its entries");
+        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb,
+            "SELECT count(*) FROM accounts WHERE (flags & 1) = 1 AND debits_posted + debits_pending > credits_posted")).ShouldBe(0L, "no wallet below zero");
+        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb, """
+            SELECT count(*) FROM (SELECT currency FROM accounts GROUP BY currency
+                                  HAVING sum(credits_posted - debits_posted) <> 0 OR sum(credits_pending - debits_pending) <> 0) x
+            """)).ShouldBe(0L, "per currency, balances sum to zero: user money = deposits - withdrawals");
+        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb,
+            "SELECT count(*) FROM transfers WHERE code = 'escrow' AND status = 'pending' AND metadata->>'requestId' = ANY($1)", (object)requestIds))
+            .ShouldBe(0L, "no escrow hold of these requests left pending");
+    }
+}
