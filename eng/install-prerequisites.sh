@@ -8,6 +8,7 @@ packages=(
   redis-server      # Redis 7: sessions, presence, fan-out
   rabbitmq-server   # RabbitMQ 3.10 (+ Erlang, epmd): integration events
   chromium          # the browser tests (Playwright drives Debian's chromium; it cannot download its own here)
+  libvips-tools     # vipsthumbnail: the baseline of bench/Ahod.Marketplace.Bench (the service uses NetVips' own libvips)
 )
 
 missing=()

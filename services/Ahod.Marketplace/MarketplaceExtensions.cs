@@ -27,6 +27,8 @@ public static class MarketplaceExtensions
 
         var services = builder.Services;
         services.AddValidation();
+        // Minor units and other numbers are JSON numbers: "100" is a 400 naming the field, as the contract says.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
