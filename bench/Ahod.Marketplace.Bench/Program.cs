@@ -59,7 +59,7 @@ var folder = Directory.CreateTempSubdirectory("ahod-market-images-").FullName;
 var files = Enumerable.Range(0, images).Select(i =>
 {
     using var noise = Image.Gaussnoise(4000, 3000, mean: 128, sigma: 40);
-    using var colour = Image.Bandjoin(noise, noise.Flip(Enums.Direction.Horizontal), noise.Flip(Enums.Direction.Vertical)).Cast(Enums.BandFormat.Uchar);
+    using var colour = noise.Bandjoin(noise.FlipHor(), noise.FlipVer()).Cast(Enums.BandFormat.Uchar);
     var path = Path.Combine(folder, $"photo{i:00}.jpg");
     colour.Jpegsave(path, q: 85);
     return path;
@@ -68,10 +68,10 @@ var processor = new ImageProcessor();
 var ours = Stopwatch.StartNew();
 foreach (var file in files)
 {
-    var (done, refusal) = await processor.ProcessAsync(await File.ReadAllBytesAsync(file), CancellationToken.None);
-    if (done is null)
+    var result = await processor.ProcessAsync(await File.ReadAllBytesAsync(file), CancellationToken.None);
+    if (result.Image is null)
     {
-        throw new InvalidOperationException($"{file}: {refusal}");
+        throw new InvalidOperationException($"{file}: {result.Refusal}");
     }
 }
 
@@ -196,7 +196,7 @@ static async Task<string> RunAsync(string program, IEnumerable<string> arguments
 }
 
 // Listings of every kind and category; a tenth of the tutoring ones teach calculus at university level.
-static string SeedSql(int count) => $"""
+static string SeedSql(int count) => $$"""
     INSERT INTO listings (id, owner_id, kind, category, title, description, price_amount, currency, price_unit, city, region, country,
                           attributes, status, rating_sum, rating_count, created_at, updated_at)
     SELECT gen_random_uuid(), ('00000000-0000-7000-8000-' || lpad(to_hex(i % 5000), 12, '0'))::uuid,
@@ -214,9 +214,9 @@ static string SeedSql(int count) => $"""
                   WHEN 4 THEN jsonb_build_object('employment', (ARRAY['full-time','part-time','gig'])[1 + i % 3])
                   WHEN 5 THEN jsonb_build_object('level', (ARRAY['primary','secondary','university','adult'])[1 + (i / 8) % 4],
                                                  'subject', (ARRAY['calculus','algebra','chemistry','physics','history'])[1 + i % 5])
-                  WHEN 6 THEN '{{"tasks":["cleaning","laundry"]}}'::jsonb
-                  WHEN 7 THEN '{{"companionship":true,"householdTasks":false,"mobility":true,"personalCare":false,"specializedCare":false,"transportation":true}}'::jsonb
-                  ELSE '{{}}'::jsonb END,
+                  WHEN 6 THEN '{"tasks":["cleaning","laundry"]}'::jsonb
+                  WHEN 7 THEN '{"companionship":true,"householdTasks":false,"mobility":true,"personalCare":false,"specializedCare":false,"transportation":true}'::jsonb
+                  ELSE '{}'::jsonb END,
            'published', 0, 0, now() - make_interval(secs => i), now() - make_interval(secs => i)
-    FROM generate_series(1, {count}) AS s(i), LATERAL (SELECT i % 8 AS c) k
+    FROM generate_series(1, {{count}}) AS s(i), LATERAL (SELECT i % 8 AS c) k
     """;
