@@ -18,4 +18,5 @@ public static class ResourceNames
     public const string Identity = "identity";
     public const string Payments = "payments";
     public const string Savings = "savings";
+    public const string Web = "web";
 }

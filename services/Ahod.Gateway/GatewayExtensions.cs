@@ -1,6 +1,7 @@
 using Ahod.Gateway.RateLimiting;
 using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
+using Ahod.Gateway.WebApp;
 using Ahod.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -65,13 +66,17 @@ public static class GatewayExtensions
 
     /// <summary>
     /// YARP's routes, plus what no route may change: /internal/* (service-to-service) is never forwarded and a path
-    /// without a route is a 404 ProblemDetails.
+    /// without a route is a 404 ProblemDetails, unless it is a browser navigation to a route of the web app (if built).
     /// </summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
+        var webRoot = app.WebRoot();
+        app.UseWebApp(webRoot);
         app.Map(GatewayProxyConfig.InternalPrefix + "/{**rest}", NotRoutedAsync);
         app.MapReverseProxy(ProxyPipeline.Configure);
-        app.Map("{**path}", NotRoutedAsync);
+        app.Map("{**path}", context => webRoot is not null && WebAppEndpoints.IsClientRoute(context.Request)
+            ? WebAppEndpoints.SendIndexAsync(context, webRoot)
+            : NotRoutedAsync(context));
         return app;
     }
 
