@@ -55,6 +55,10 @@ public static class GatewayExtensions
     {
         app.UseServiceDefaults();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // The built web app's files, before routing (static files step aside once an endpoint is chosen, and the
+        // catch-all below matches every path); then routing, explicitly, for everything else.
+        app.UseWebApp(app.WebRoot());
+        app.UseRouting();
         app.UseWebSockets();
         app.UseCors(WebCorsPolicy);
         app.UseMiddleware<BodyLimitMiddleware>();
@@ -71,7 +75,6 @@ public static class GatewayExtensions
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
         var webRoot = app.WebRoot();
-        app.UseWebApp(webRoot);
         app.Map(GatewayProxyConfig.InternalPrefix + "/{**rest}", NotRoutedAsync);
         app.MapReverseProxy(ProxyPipeline.Configure);
         app.Map("{**path}", context => webRoot is not null && WebAppEndpoints.IsClientRoute(context.Request)

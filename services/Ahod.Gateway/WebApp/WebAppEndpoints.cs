@@ -19,8 +19,22 @@ public static class WebAppEndpoints
 
     private static readonly string[] NeverFallBack = ["/api", "/hubs", "/media", "/openapi", "/docs", "/.well-known", "/health", "/alive", GatewayProxyConfig.InternalPrefix];
 
-    /// <summary>The web root as a file provider, or null when no built app is there.</summary>
+    private const string WebRootKey = "Ahod.Gateway.WebRoot";
+
+    /// <summary>The web root as a file provider (looked up once), or null when no built app is there.</summary>
     public static PhysicalFileProvider? WebRoot(this WebApplication app)
+    {
+        if (((IApplicationBuilder)app).Properties.TryGetValue(WebRootKey, out var known))
+        {
+            return known as PhysicalFileProvider;
+        }
+
+        var files = Find(app);
+        ((IApplicationBuilder)app).Properties[WebRootKey] = files;
+        return files;
+    }
+
+    private static PhysicalFileProvider? Find(WebApplication app)
     {
         var configured = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.WebRoot;
         if (string.IsNullOrWhiteSpace(configured))
@@ -38,7 +52,7 @@ public static class WebAppEndpoints
         return new PhysicalFileProvider(root);
     }
 
-    public static WebApplication UseWebApp(this WebApplication app, PhysicalFileProvider? files)
+    public static IApplicationBuilder UseWebApp(this IApplicationBuilder app, PhysicalFileProvider? files)
     {
         if (files is null)
         {
