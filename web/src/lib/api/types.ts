@@ -84,20 +84,10 @@ export type Community = {
   progress: { goal: Money; contributed: Money; paidOut: Money; inPot: Money; percentOfGoal: number };
   createdAt: string;
 };
-export type CommunityListItem = {
-  id: string;
-  name: string;
-  bio: string;
-  goal: Money;
-  contribution: Money;
-  frequency: Frequency;
-  payoutMethod: PayoutMethod;
-  maxMembers: number;
-  memberCount: number;
-  isPrivate: boolean;
-  myStatus?: string | null;
-  createdAt: string;
-};
+export type CommunityListItem = Pick<
+  Community,
+  'id' | 'name' | 'bio' | 'goal' | 'contribution' | 'frequency' | 'payoutMethod' | 'maxMembers' | 'isPrivate' | 'myStatus' | 'createdAt'
+> & { memberCount: number };
 export type Membership = { communityId: string; userId: string; role: string; status: string; joinedAt?: string | null };
 export type Cycle = {
   number: number;

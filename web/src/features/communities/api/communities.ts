@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, newIdempotencyKey, query } from '@/lib/api-client';
-import type { Community, CommunityListItem, Contribution, Cycle, Frequency, Membership, Money, Page, PayoutMethod, Plea } from '@/lib/api/types';
+import type { Community, CommunityListItem, Contribution, Cycle, Membership, Page, Plea } from '@/lib/api/types';
 import { walletKeys } from '@/features/wallets/api/wallets';
 
 export const communityKeys = {
@@ -36,15 +36,8 @@ export function usePleas(id: string) {
   });
 }
 
-export type CreateCommunityBody = {
-  name: string;
+export type CreateCommunityBody = Pick<Community, 'name' | 'goal' | 'contribution' | 'frequency' | 'payoutMethod' | 'maxMembers' | 'isPrivate'> & {
   bio?: string;
-  goal: Money;
-  contribution: Money;
-  frequency: Frequency;
-  payoutMethod: PayoutMethod;
-  maxMembers: number;
-  isPrivate: boolean;
 };
 
 /** After any change to a community: it, its lists, and the wallets (money may have moved). */
