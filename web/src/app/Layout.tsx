@@ -20,6 +20,8 @@ export function ProtectedLayout() {
           <NavLink to="/wallet">Wallet</NavLink>
           <NavLink to="/communities">Communities</NavLink>
           <NavLink to="/loans">Loans</NavLink>
+          <NavLink to="/marketplace">Marketplace</NavLink>
+          <NavLink to="/messages">Messages</NavLink>
           <NavLink to="/profile">Profile</NavLink>
         </nav>
       </header>

@@ -19,6 +19,11 @@ export const routes = [
       { path: '/communities/join', lazy: async () => ({ Component: (await import('@/features/communities/components/JoinPage')).JoinPage }) },
       { path: '/communities/:id', lazy: async () => ({ Component: (await import('@/features/communities/components/CommunityPage')).CommunityPage }) },
       { path: '/loans', lazy: async () => ({ Component: (await import('@/features/loans/components/LoansPage')).LoansPage }) },
+      // Marketplace and chat: built against PRODUCT.md's contract while those services are written (see web/README.md).
+      { path: '/marketplace', lazy: async () => ({ Component: (await import('@/features/marketplace/components/MarketplacePages')).MarketplacePage }) },
+      { path: '/marketplace/:id', lazy: async () => ({ Component: (await import('@/features/marketplace/components/MarketplacePages')).ListingPage }) },
+      { path: '/messages', lazy: async () => ({ Component: (await import('@/features/chat/components/ChatPages')).ConversationsPage }) },
+      { path: '/messages/:id', lazy: async () => ({ Component: (await import('@/features/chat/components/ChatPages')).ConversationPage }) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -136,3 +136,33 @@ export type Loan = {
 export type LoansPage = Page<Loan> & {
   communities: { communityId: string; name: string; goal: Money; contributed: Money; received: Money; percentOfGoal: number }[];
 };
+
+// Marketplace and chat: from PRODUCT.md's contract (those services are being built; not yet reachable through the gateway).
+export type Image = { id: string; urls: { thumb: string; card: string; full: string } };
+export type Listing = {
+  id: string;
+  ownerId: string;
+  kind: 'sale' | 'rent' | 'job' | 'service';
+  category: string;
+  title: string;
+  description: string;
+  price: Money;
+  priceUnit: 'item' | 'hour' | 'day' | 'week' | 'month';
+  location: { city?: string; region?: string; country?: string };
+  attributes: Record<string, unknown>;
+  status: 'draft' | 'published' | 'closed';
+  images: Image[];
+  rating: { average: number; count: number };
+  createdAt: string;
+  updatedAt: string;
+};
+export type Message = { id: string; conversationId: string; seq: number; senderId: string; clientMessageId: string; text: string; sentAt: string };
+export type Conversation = {
+  id: string;
+  type: 'direct' | 'listing' | 'community';
+  participants: string[];
+  title: string;
+  lastMessage?: Message | null;
+  unread: number;
+};
+export type Notification = { id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string; readAt?: string | null };
