@@ -48,10 +48,23 @@ identity.WithReference(payments).WithReference(savings).WithReference(marketplac
     .WithEnvironment("Gdpr__Services__2", ResourceNames.Marketplace);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
-builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
+var gateway = builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
     .WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
+
+// The web app (web/): the gateway serves its build (npm run build) at /; people also get Vite's dev server on :5173
+// with hot reload, proxying /api, /hubs and /media to the gateway. Tests (ephemeral) use the build through the gateway.
+if (builder.ExecutionContext.IsRunMode)
+{
+    gateway.WithEnvironment("Gateway__WebRoot", Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "web", "dist")));
+    if (!builder.IsEphemeral())
+    {
+        var web = builder.AddWebDevServer(ResourceNames.Web, Path.Combine(builder.AppHostDirectory, "..", "web"), port: 5173)
+            .WithReference(gateway.GetEndpoint("http")).WaitFor(gateway);
+        gateway.WithEnvironment("Gateway__WebOrigin", web.GetEndpoint("http"));
+    }
+}
 
 builder.AddResourceWatch();
 builder.Build().Run();

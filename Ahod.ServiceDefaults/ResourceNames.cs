@@ -20,4 +20,5 @@ public static class ResourceNames
     public const string Payments = "payments";
     public const string Savings = "savings";
     public const string Marketplace = "marketplace";
+    public const string Web = "web";
 }

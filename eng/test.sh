@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test (all test projects in Ahod.sln) against real PostgreSQL, Redis and RabbitMQ started by
-# the test harness, then prints one total line: "N passed, N failed, N skipped".
+# the test harness, and the web app's Vitest tests, then prints one total line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 results="$(pwd)/.ahod/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+# The web app's unit tests (Vitest) first: quick, and their JSON report is counted below with the .trx files.
+web_report="$results/vitest.json"
+if [ ! -d web/node_modules ]; then (cd web && npm ci --no-audit --no-fund --loglevel=error); fi
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile.json="$web_report")
+web_status=$?
 
 dotnet test Ahod.sln --logger "trx" --results-directory "$results" "$@"
 status=$?
@@ -22,6 +28,20 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+
+# Vitest's JSON report; a run that wrote none (it crashed, or could not start) counts as one failure.
+if [ -s "$web_report" ]; then
+  files=$((files + 1))
+  read -r p f s < <(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const failedSuites = (r.testResults || []).filter((t) => t.status === "failed" && (t.assertionResults || []).length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests + failedSuites, r.numPendingTests + r.numTodoTests);
+  ' "$web_report") || { p=0; f=1; s=0; }
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+elif [ "$web_status" -ne 0 ] || [ ! -e "$web_report" ]; then
+  failed=$((failed + 1))
+fi
+if [ "$web_status" -ne 0 ]; then status=1; fi
 
 echo
 echo "test result files: $files"

@@ -1,6 +1,7 @@
 using Ahod.Gateway.RateLimiting;
 using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
+using Ahod.Gateway.WebApp;
 using Ahod.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -54,6 +55,10 @@ public static class GatewayExtensions
     {
         app.UseServiceDefaults();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // The built web app's files, before routing (static files step aside once an endpoint is chosen, and the
+        // catch-all below matches every path); then routing, explicitly, for everything else.
+        app.UseWebApp(app.WebRoot());
+        app.UseRouting();
         app.UseWebSockets();
         app.UseCors(WebCorsPolicy);
         app.UseMiddleware<BodyLimitMiddleware>();
@@ -65,13 +70,16 @@ public static class GatewayExtensions
 
     /// <summary>
     /// YARP's routes, plus what no route may change: /internal/* (service-to-service) is never forwarded and a path
-    /// without a route is a 404 ProblemDetails.
+    /// without a route is a 404 ProblemDetails, unless it is a browser navigation to a route of the web app (if built).
     /// </summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
+        var webRoot = app.WebRoot();
         app.Map(GatewayProxyConfig.InternalPrefix + "/{**rest}", NotRoutedAsync);
         app.MapReverseProxy(ProxyPipeline.Configure);
-        app.Map("{**path}", NotRoutedAsync);
+        app.Map("{**path}", context => webRoot is not null && WebAppEndpoints.IsClientRoute(context.Request)
+            ? WebAppEndpoints.SendIndexAsync(context, webRoot)
+            : NotRoutedAsync(context));
         return app;
     }
 

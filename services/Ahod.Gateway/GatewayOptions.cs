@@ -12,6 +12,12 @@ public sealed class GatewayOptions
     public string WebOrigin { get; set; } = "http://localhost:5173";
 
     /// <summary>
+    /// The folder of the built web app (<c>web/dist</c>) served at <c>/</c>; relative paths are under the content root.
+    /// Empty, or a folder without an <c>index.html</c>, serves no web app (the API still works).
+    /// </summary>
+    public string? WebRoot { get; set; }
+
+    /// <summary>
     /// The public route table. Named entries, so configuration (Gateway:Routes:&lt;name&gt;:Prefix/Service/WebSockets)
     /// can add a route or repoint one without restating the table; paths are forwarded unchanged.
     /// </summary>
