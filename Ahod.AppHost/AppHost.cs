@@ -22,14 +22,14 @@ var identity = builder.AddProject<Projects.Ahod_Identity>(ResourceNames.Identity
 var paymentsDb = postgres.AddDatabase(ResourceNames.PaymentsDb);
 var payments = builder.AddProject<Projects.Ahod_Payments>(ResourceNames.Payments)
     .WithReference(paymentsDb).WaitFor(paymentsDb)
-    .WithReference(rabbitmq).WithReference(identity)
+    .WithReference(redis).WithReference(rabbitmq).WithReference(identity)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var savingsDb = postgres.AddDatabase(ResourceNames.SavingsDb);
 var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithReference(savingsDb).WaitFor(savingsDb)
-    .WithReference(rabbitmq).WithReference(identity).WithReference(payments)
+    .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithMail("Email__PickupDirectory", "Email__SmtpHost")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
@@ -39,8 +39,9 @@ identity.WithReference(payments).WithReference(savings)
     .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
+// Every process that validates access tokens asks Redis whether their session was revoked (sign-out, reuse, erasure).
 builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
-    .WithReference(identity).WithReference(payments).WithReference(savings)
+    .WithReference(redis).WithReference(identity).WithReference(payments).WithReference(savings)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
