@@ -53,6 +53,7 @@ public static class IdentityExtensions
         // a cache: PostgreSQL decides on refresh) comes with it; Identity starts and signs in while Redis is down.
         services.AddSingleton<ISigningKeys>(new LocalSigningKeys(keys.PublicKeys));
         builder.AddJwtBearerDefaults();
+        services.AddHostedService<RevocationResync>();
         services.AddValidation();
         services.AddOpenApi();
         return builder;
