@@ -53,25 +53,22 @@ public sealed class SignInLimitTests(GatewayFixture fixture)
     [Fact]
     public async Task ManyPeopleBehindOneAddress_SignUpSignInAndRefresh_WithoutBeingRefused()
     {
-        // 40 students on one campus address: 120 credential calls in a few seconds (the old shared bucket allowed 10 a minute).
+        // 20 students on one campus address: 60 credential calls within a minute or two (the old bucket shared by every
+        // credential call allowed 10 a minute). One at a time: each sign-up and sign-in costs a PBKDF2 on shared cores.
         using var campus = fixture.CreateClient();
-        var students = new List<TestUser>();
-        foreach (var batch in Enumerable.Range(0, 40).Chunk(8))
+        var cookies = new List<string>();
+        for (var i = 0; i < 20; i++)
         {
-            students.AddRange(await Task.WhenAll(batch.Select(_ => GatewayFixture.SignUpAsync(campus, Ct))));
+            var student = await GatewayFixture.SignUpAsync(campus, Ct);
+            using var signIn = await campus.PostAsJsonAsync("/api/auth/signin", new { email = student.Email, password = student.Password }, Ct);
+            signIn.StatusCode.ShouldBe(HttpStatusCode.OK, $"student {i}: {await signIn.Content.ReadAsStringAsync(Ct)}");
+            cookies.Add(GatewayFixture.RefreshCookieOf(signIn));
         }
 
-        var signIns = await Task.WhenAll(students.Select(async s =>
-        {
-            using var response = await campus.PostAsJsonAsync("/api/auth/signin", new { email = s.Email, password = s.Password }, Ct);
-            return (response.StatusCode, Cookie: GatewayFixture.RefreshCookieOf(response));
-        }));
-        signIns.Select(s => s.StatusCode).ShouldAllBe(s => s == HttpStatusCode.OK);
-
-        var refreshes = await Task.WhenAll(signIns.Select(async s =>
+        var refreshes = await Task.WhenAll(cookies.Select(async cookie =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/refresh");
-            request.Headers.Add("Cookie", s.Cookie);
+            request.Headers.Add("Cookie", cookie);
             using var response = await campus.SendAsync(request, Ct);
             return response.StatusCode;
         }));
@@ -79,18 +76,19 @@ public sealed class SignInLimitTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task SignInFlood_AcrossManyAccounts_FromOneAddress_IsRefusedByTheGateway_AndSparesOtherAddresses()
+    public async Task SignInFlood_FromOneAddress_IsRefusedByTheGateway_AndSparesOtherAddresses()
     {
         using var flooder = fixture.CreateClient();
         using var bystander = fixture.CreateClient();
         var started = Stopwatch.StartNew();
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
-        // Credential stuffing: one guess for each of many accounts, so Identity's per-account limit never applies.
+        // The gateway counts sign-in calls, whatever their body. These carry no password, so Identity refuses each
+        // with a cheap 400 and the test does not pay for 100 PBKDF2s; a flood of real guesses meets the same bucket.
         for (var round = 0; round < 20 && limited is null; round++)
         {
             var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-                flooder.PostAsJsonAsync("/api/auth/signin", new { email = $"nobody-{round}-{i}-{Guid.NewGuid():N}@ahod.test", password = "wrong-password-123" }, Ct)));
+                flooder.PostAsJsonAsync("/api/auth/signin", new { email = $"nobody-{round}-{i}@ahod.test" }, Ct)));
             foreach (var response in responses)
             {
                 statuses.Add(response.StatusCode);
@@ -110,6 +108,7 @@ public sealed class SignInLimitTests(GatewayFixture fixture)
         using (limited)
         {
             // A bucket of 100 refilled at one a second: what got through is 100 plus the seconds the flood took.
+            statuses.Where(s => s != HttpStatusCode.TooManyRequests).ShouldAllBe(s => s == HttpStatusCode.BadRequest);
             var through = statuses.Count(s => s != HttpStatusCode.TooManyRequests);
             through.ShouldBeInRange(100, 100 + (int)Math.Ceiling(elapsed.TotalSeconds) + 1);
             limited.Headers.RetryAfter!.Delta!.Value.ShouldBeGreaterThan(TimeSpan.Zero);
