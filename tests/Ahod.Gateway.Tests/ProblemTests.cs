@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Ahod.Gateway.Tests;
 
@@ -9,7 +11,7 @@ namespace Ahod.Gateway.Tests;
 /// instance and traceId. Past Kestrel's own limits (four times the gateway's) Kestrel still answers bare: it refuses
 /// those while parsing, before any middleware runs.
 /// </summary>
-public sealed class ProblemTests(GatewayFixture fixture)
+public sealed partial class ProblemTests(GatewayFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -75,4 +77,83 @@ public sealed class ProblemTests(GatewayFixture fixture)
             ShouldBeComplete((await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!, status, path);
         }
     }
+
+    [Fact]
+    public async Task RuleRefusals_422_CarryTypeInstanceAndTraceId()
+    {
+        using var client = fixture.CreateClient();
+        var user = await GatewayFixture.SignUpAsync(client, Ct);
+        using (var verify = await client.PostAsJsonAsync("/api/auth/verify-email", new { email = user.Email, token = await VerificationTokenAsync(user.Email) }, Ct))
+        {
+            verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
+        }
+
+        using var signIn = await client.PostAsJsonAsync("/api/auth/signin", new { email = user.Email, password = user.Password }, Ct);
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonObject>(Ct))!["accessToken"]!.GetValue<string>();
+        var wallet = await WalletIdAsync(client, token);
+
+        // A handler's own refusal (TypedResults.Problem) and a stored ledger refusal (replayed byte for byte otherwise).
+        foreach (var toUserId in new[] { user.Id, Guid.NewGuid().ToString() })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
+            {
+                Content = JsonContent.Create(new { fromAccountId = wallet, toUserId, amount = new { amount = 100, currency = "USD" } }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await client.SendAsync(request, Ct);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await response.Content.ReadAsStringAsync(Ct));
+            ShouldBeComplete((await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!, 422, "/api/payments/send");
+        }
+    }
+
+    private static async Task<string> WalletIdAsync(HttpClient client, string token)
+    {
+        // Payments opens the wallet when it handles user.registered.
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/payments/accounts");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            var wallets = response.IsSuccessStatusCode ? JsonNode.Parse(body) switch
+            {
+                JsonArray array => array,
+                JsonObject page => page["items"] as JsonArray,
+                _ => null,
+            } : null;
+            if (wallets is { Count: > 0 })
+            {
+                return wallets[0]!["id"]!.GetValue<string>();
+            }
+
+            await Task.Delay(500, Ct);
+        }
+
+        throw new TimeoutException("Payments opened no wallet within 30 s.");
+    }
+
+    private async Task<string> VerificationTokenAsync(string email)
+    {
+        var folder = Path.Combine(fixture.App.StateDirectory, "mail");
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [])
+            {
+                var text = await File.ReadAllTextAsync(file, Ct);
+                if (text.Contains($"To: {email}", StringComparison.OrdinalIgnoreCase) && VerificationLink().Match(text) is { Success: true } link)
+                {
+                    return Uri.UnescapeDataString(link.Groups["token"].Value);
+                }
+            }
+
+            await Task.Delay(250, Ct);
+        }
+
+        throw new TimeoutException($"No verification email to {email}.");
+    }
+
+    [GeneratedRegex(@"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)")]
+    private static partial Regex VerificationLink();
 }
