@@ -22,14 +22,14 @@ var identity = builder.AddProject<Projects.Ahod_Identity>(ResourceNames.Identity
 var paymentsDb = postgres.AddDatabase(ResourceNames.PaymentsDb);
 var payments = builder.AddProject<Projects.Ahod_Payments>(ResourceNames.Payments)
     .WithReference(paymentsDb).WaitFor(paymentsDb)
-    .WithReference(rabbitmq).WithReference(identity)
+    .WithReference(redis).WithReference(rabbitmq).WithReference(identity)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var savingsDb = postgres.AddDatabase(ResourceNames.SavingsDb);
 var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithReference(savingsDb).WaitFor(savingsDb)
-    .WithReference(rabbitmq).WithReference(identity).WithReference(payments)
+    .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithMail("Email__PickupDirectory", "Email__SmtpHost")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
@@ -37,7 +37,7 @@ var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
 var marketplaceDb = postgres.AddDatabase(ResourceNames.MarketplaceDb);
 var marketplace = builder.AddProject<Projects.Ahod_Marketplace>(ResourceNames.Marketplace)
     .WithReference(marketplaceDb).WaitFor(marketplaceDb)
-    .WithReference(rabbitmq).WithReference(identity).WithReference(payments)
+    .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithMediaDirectory("Marketplace__MediaDirectory")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
@@ -48,8 +48,9 @@ identity.WithReference(payments).WithReference(savings).WithReference(marketplac
     .WithEnvironment("Gdpr__Services__2", ResourceNames.Marketplace);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
+// Every process that validates access tokens asks Redis whether their session was revoked (sign-out, reuse, erasure).
 var gateway = builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
-    .WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace)
+    .WithReference(redis).WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 

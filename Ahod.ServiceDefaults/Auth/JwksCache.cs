@@ -14,7 +14,7 @@ internal sealed class JwksCache(
     IHttpClientFactory httpClientFactory,
     string jwksUrl,
     TimeProvider timeProvider,
-    ILogger<JwksCache> logger)
+    ILogger<JwksCache> logger) : ISigningKeys
 {
     public static readonly TimeSpan AutomaticRefreshInterval = TimeSpan.FromHours(1);
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);

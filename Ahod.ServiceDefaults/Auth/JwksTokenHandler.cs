@@ -17,10 +17,10 @@ internal sealed class JwksTokenHandler : JsonWebTokenHandler
     /// <summary>Most tokens remembered; beyond it, expired entries are swept, and if that is not enough the cache starts over.</summary>
     public const int MaxCachedTokens = 10_000;
 
-    private readonly JwksCache _cache;
+    private readonly ISigningKeys _cache;
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
-    public JwksTokenHandler(JwksCache cache)
+    public JwksTokenHandler(ISigningKeys cache)
     {
         _cache = cache;
         // Keep "sub" and "roles" as issued instead of mapping them to long WS-* claim types.

@@ -17,7 +17,8 @@ public static partial class ProblemDetailsExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions[TraceIdKey] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Type ??= TypeFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+            context.ProblemDetails.Extensions[TraceIdKey] = TraceIdOf(context.HttpContext);
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {
                 CamelCaseKeys(validation.Errors);
@@ -29,6 +30,23 @@ public static partial class ProblemDetailsExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>The trace a problem belongs to: the W3C trace id when tracing is on, else the request's id.</summary>
+    public static string TraceIdOf(HttpContext context) => Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+
+    /// <summary>
+    /// The <c>type</c> of a status the framework has no default for (it knows 400-409, 412, 415, 422, 426, 500-504):
+    /// the section of the RFC that defines it, so 413, 414, 429 and 431 are typed like the rest.
+    /// </summary>
+    public static string? TypeFor(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        StatusCodes.Status414UriTooLong => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
+        StatusCodes.Status422UnprocessableEntity => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "https://tools.ietf.org/html/rfc6585#section-5",
+        _ => null,
+    };
 
     /// <summary>
     /// Built-in validation names fields as C# members (<c>Contribution.Amount</c>); the contract's JSON is camelCase

@@ -7,7 +7,7 @@ public static class ServiceDefaultsMiddleware
     private const string AppliedKey = "Ahod.ServiceDefaults.MiddlewareApplied";
 
     /// <summary>
-    /// Exceptions to ProblemDetails, and ProblemDetails for empty error
+    /// The client's address from a trusted proxy's X-Forwarded-For, exceptions to ProblemDetails, and ProblemDetails for empty error
     /// responses. <see cref="ServiceDefaultsExtensions.MapDefaultEndpoints"/> calls it; call it yourself
     /// only to place it earlier in the pipeline. Safe to call twice.
     /// </summary>
@@ -19,6 +19,7 @@ public static class ServiceDefaultsMiddleware
         }
 
         app.Properties[AppliedKey] = true;
+        app.UseClientAddresses();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

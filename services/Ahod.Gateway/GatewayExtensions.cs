@@ -3,6 +3,7 @@ using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
 using Ahod.Gateway.WebApp;
 using Ahod.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -41,16 +42,22 @@ public static class GatewayExtensions
                 .WithExposedHeaders("Retry-After", "Location")
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
-        if (builder is WebApplicationBuilder web)
+        // Do not advertise the server software (services' Server headers are dropped too). Kestrel refuses an overlong
+        // request line or header block while parsing, before any middleware, with an empty body: its limits sit well
+        // above the gateway's own (RequestLimitMiddleware), so a client past those gets 414/431 ProblemDetails instead.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
         {
-            // Do not advertise the server software; services' Server headers are dropped too.
-            web.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        }
+            var limits = gateway.Value.RequestLimits;
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, limits.MaxUriBytes * RequestLimitOptions.KestrelHeadroom);
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(kestrel.Limits.MaxRequestHeadersTotalSize, limits.MaxHeaderBytes * RequestLimitOptions.KestrelHeadroom);
+            kestrel.Limits.MaxRequestHeaderCount = Math.Max(kestrel.Limits.MaxRequestHeaderCount, limits.MaxHeaderCount * RequestLimitOptions.KestrelHeadroom);
+        });
 
         return builder;
     }
 
-    /// <summary>The edge pipeline, in the order that matters: errors, headers, CORS, size, identity, limits.</summary>
+    /// <summary>The edge pipeline, in the order that matters: client address and errors, headers, CORS, sizes, identity, limits.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseServiceDefaults();
@@ -61,6 +68,7 @@ public static class GatewayExtensions
         app.UseRouting();
         app.UseWebSockets();
         app.UseCors(WebCorsPolicy);
+        app.UseMiddleware<RequestLimitMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<EdgeAuthenticationMiddleware>();

@@ -42,5 +42,7 @@ public sealed class GatewayOptions
 
     public BodyLimitOptions BodyLimits { get; set; } = new();
 
+    public RequestLimitOptions RequestLimits { get; set; } = new();
+
     public ProxyOptions Proxy { get; set; } = new();
 }

@@ -43,11 +43,19 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         Check(errors, "PerIp", options.RateLimits.PerIp);
         Check(errors, "PerUser", options.RateLimits.PerUser);
-        Check(errors, "Auth", options.RateLimits.Auth);
+        Check(errors, "SignIn", options.RateLimits.SignIn);
+        Check(errors, "SignUp", options.RateLimits.SignUp);
+        Check(errors, "Refresh", options.RateLimits.Refresh);
+        Check(errors, "VerifyEmail", options.RateLimits.VerifyEmail);
 
         if (options.BodyLimits.DefaultBytes <= 0 || options.BodyLimits.UploadBytes < options.BodyLimits.DefaultBytes)
         {
             errors.Add("Gateway:BodyLimits: DefaultBytes must be positive and UploadBytes at least DefaultBytes.");
+        }
+
+        if (options.RequestLimits.MaxUriBytes <= 0 || options.RequestLimits.MaxHeaderBytes <= 0 || options.RequestLimits.MaxHeaderCount <= 0)
+        {
+            errors.Add("Gateway:RequestLimits: MaxUriBytes, MaxHeaderBytes and MaxHeaderCount must be positive.");
         }
 
         if (options.Proxy.Timeout <= TimeSpan.Zero)

@@ -7,9 +7,7 @@ using Ahod.Messaging;
 using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 namespace Ahod.Identity;
@@ -17,7 +15,6 @@ namespace Ahod.Identity;
 public static class IdentityExtensions
 {
     public const string DatabaseName = "identitydb";
-    public const string RedisName = "redis";
     public const string RabbitMqName = "rabbitmq";
 
     public static IHostApplicationBuilder AddIdentityService(this IHostApplicationBuilder builder)
@@ -28,8 +25,6 @@ public static class IdentityExtensions
         services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)));
-        // Redis only caches revocations (PostgreSQL decides): Identity must start and sign in while Redis is down.
-        builder.AddRedisClient(RedisName, configureOptions: options => options.AbortOnConnectFail = false);
         builder.AddRabbitMQClient(RabbitMqName);
         services.AddOutboxRelay<IdentityDbContext>();
 
@@ -53,39 +48,14 @@ public static class IdentityExtensions
         // Other services' /internal endpoints take the AppHost-generated key (the gateway never routes /internal).
         services.AddHttpClient(GdprEndpoints.HttpClientName).AddInternalApiKey();
 
-        services.AddIdentityAuthentication(builder.Configuration, keys);
+        // Identity validates its own tokens with the keys in memory (the JWKS client would call this very service over
+        // HTTP), otherwise by the rules every service uses, session revocation included. Redis (the revoked sessions,
+        // a cache: PostgreSQL decides on refresh) comes with it; Identity starts and signs in while Redis is down.
+        services.AddSingleton<ISigningKeys>(new LocalSigningKeys(keys.PublicKeys));
+        builder.AddJwtBearerDefaults();
+        services.AddHostedService<RevocationResync>();
         services.AddValidation();
         services.AddOpenApi();
         return builder;
-    }
-
-    /// <summary>
-    /// Identity validates its own tokens with the keys in memory: the JWKS client of ServiceDefaults would
-    /// call this very service over HTTP. The rules are those of ServiceDefaults (asymmetric only, 30 s skew).
-    /// </summary>
-    private static void AddIdentityAuthentication(this IServiceCollection services, IConfiguration configuration, SigningKeyStore keys)
-    {
-        var settings = configuration.GetSection(JwtSettings.SectionName).Get<JwtSettings>() ?? new JwtSettings();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-        {
-            options.MapInboundClaims = false;
-            options.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = settings.Issuer,
-                ValidAudience = settings.Audience,
-                ValidAlgorithms = JwtSettings.AllowedAlgorithms,
-                IssuerSigningKeys = keys.PublicKeys,
-                ClockSkew = TimeSpan.FromSeconds(30),
-                RequireSignedTokens = true,
-                RequireExpirationTime = true,
-                ValidateIssuer = true,
-                ValidateAudience = true,
-                ValidateLifetime = true,
-                ValidateIssuerSigningKey = true,
-                NameClaimType = "sub",
-                RoleClaimType = "roles",
-            };
-        });
-        services.AddAuthorization();
     }
 }

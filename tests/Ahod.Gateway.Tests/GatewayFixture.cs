@@ -13,7 +13,7 @@ using Ahod.Testing;
 namespace Ahod.Gateway.Tests;
 
 /// <summary>
-/// The real app model from the gateway down (gateway, Identity, PostgreSQL, Redis, RabbitMQ), plus a probe service the
+/// The real app model from the gateway down (gateway, Identity, Payments, Savings, PostgreSQL, Redis, RabbitMQ), plus a probe service the
 /// gateway routes /headers, /echo-length, /hubs/echo and listing uploads to, a service that is never configured (ghost),
 /// and one whose endpoint refuses connections (dead).
 /// Identity signs with a key this fixture generated, so tests can mint tokens that differ from real ones in one way only.
@@ -32,14 +32,16 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAhodAsync(["gateway", "identity"], Compose, TestContext.Current.CancellationToken);
+        _app = await TestApp.StartAhodAsync(["gateway", "identity", "payments", "savings"], Compose, TestContext.Current.CancellationToken);
     }
 
     private void Compose(TestAppBuilder builder)
     {
         builder.Project("identity").WithEnvironment("Jwt__SigningKeys__0", SigningKey.ExportPkcs8PrivateKeyPem());
         var gateway = builder.Project("gateway");
-        var probe = builder.AddTestProject("probe", "Ahod.TestService").WithHttpHealthCheck("/health");
+        // The probe shows headers as they arrive: it does not take X-Forwarded-For as its client's address.
+        var probe = builder.AddTestProject("probe", "Ahod.TestService").WithHttpHealthCheck("/health")
+            .WithEnvironment("ForwardedHeaders__TrustLoopback", "false");
         gateway.WithReference(probe).WaitFor(probe);
         AddRoute(gateway, "probeheaders", "/headers", "probe");
         AddRoute(gateway, "probelength", "/echo-length", "probe");
@@ -117,8 +119,19 @@ public sealed class GatewayFixture : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, body);
         var json = JsonNode.Parse(body)!;
-        return user with { AccessToken = json["accessToken"]!.GetValue<string>(), Id = json["user"]!["id"]!.GetValue<string>() };
+        return user with
+        {
+            AccessToken = json["accessToken"]!.GetValue<string>(),
+            Id = json["user"]!["id"]!.GetValue<string>(),
+            RefreshCookie = RefreshCookieOf(response),
+        };
     }
+
+    /// <summary>The refresh cookie a response set, as a Cookie header value ("ahod_refresh=..."), or "".</summary>
+    public static string RefreshCookieOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.Select(c => c.Split(';')[0]).FirstOrDefault(c => c.StartsWith("ahod_refresh=", StringComparison.Ordinal) && c.Length > "ahod_refresh=".Length) ?? ""
+            : "";
 
     public async ValueTask DisposeAsync()
     {
@@ -143,4 +156,7 @@ public sealed record TestUser(string Email, string Password, string UserName)
     public string AccessToken { get; init; } = "";
 
     public string Id { get; init; } = "";
+
+    /// <summary>"ahod_refresh=..." as sent back in a Cookie header.</summary>
+    public string RefreshCookie { get; init; } = "";
 }

@@ -91,7 +91,7 @@ public sealed class PolicyTests
     public void ZeroRateLimit_FailsValidation()
     {
         var options = new GatewayOptions();
-        options.RateLimits.Auth.TokenLimit = 0;
+        options.RateLimits.SignIn.TokenLimit = 0;
 
         new GatewayOptionsValidator().Validate(null, options).Failed.ShouldBeTrue();
     }

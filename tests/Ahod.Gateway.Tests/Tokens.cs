@@ -25,7 +25,8 @@ internal static class Tokens
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", "member")]),
+            // A session of its own (sid), never revoked: only what the test changes makes the gateway refuse it.
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", "member"), new Claim("sid", Guid.NewGuid().ToString())]),
             NotBefore = expiresAt.AddMinutes(-20),
             IssuedAt = expiresAt.AddMinutes(-20),
             Expires = expiresAt,

@@ -146,6 +146,8 @@ public sealed class TokenTests(IdentityAppFixture fixture)
             Claims = new Dictionary<string, object>
             {
                 ["sub"] = session.User.Id.ToString(),
+                // The real session, live: only the tampering makes the token wrong.
+                ["sid"] = session.Jwt.GetPayloadValue<string>("sid"),
                 ["roles"] = new[] { "member", "admin" },
                 ["email_verified"] = true,
             },

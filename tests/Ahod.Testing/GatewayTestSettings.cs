@@ -9,7 +9,7 @@ public static class GatewayTestSettings
     /// per-IP, per-user and auth buckets (the gateway's own tests keep production limits).</summary>
     public static IResourceBuilder<ProjectResource> LiftRateLimits(this IResourceBuilder<ProjectResource> gateway)
     {
-        foreach (var bucket in new[] { "PerIp", "PerUser", "Auth" })
+        foreach (var bucket in new[] { "PerIp", "PerUser", "SignIn", "SignUp", "Refresh", "VerifyEmail" })
         {
             gateway.WithEnvironment($"Gateway__RateLimits__{bucket}__TokenLimit", "1000000")
                 .WithEnvironment($"Gateway__RateLimits__{bucket}__TokensPerPeriod", "1000000");

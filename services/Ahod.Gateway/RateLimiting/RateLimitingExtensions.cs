@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Ahod.Gateway.Security;
@@ -11,8 +10,9 @@ namespace Ahod.Gateway.RateLimiting;
 public static class RateLimitingExtensions
 {
     /// <summary>
-    /// One chained global limiter: per IP for everything, per user when a valid token came with the call, and the
-    /// strict credential bucket on sign-in/sign-up. A request needs a token from every bucket that applies to it.
+    /// One chained global limiter: per address for everything, per user when a valid token came with the call, and a
+    /// credential bucket per address and kind (sign-in, sign-up, refresh, verify-email) on those calls. A request needs a
+    /// token from every bucket that applies to it.
     /// </summary>
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
@@ -22,14 +22,14 @@ public static class RateLimitingExtensions
             var limits = gateway.Value.RateLimits;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("ip:" + ClientAddress(context), limits.PerIp)),
+                    IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("ip:" + context.ClientKey(), limits.PerIp)),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     !IsExempt(context) && context.User.TryGetUserId(out var userId)
                         ? Bucket("user:" + userId.ToString("N"), limits.PerUser)
                         : RateLimitPartition.GetNoLimiter("anonymous")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    PublicEndpoints.IsCredentialEndpoint(context.Request)
-                        ? Bucket("auth:" + ClientAddress(context), limits.Auth)
+                    PublicEndpoints.CredentialKindOf(context.Request) is { } kind
+                        ? Bucket($"{kind}:{context.ClientKey()}", CredentialBucket(limits, kind))
                         : RateLimitPartition.GetNoLimiter("not-auth")));
 
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -61,19 +61,11 @@ public static class RateLimitingExtensions
         || context.Request.Path.Equals(HealthEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
         || context.Request.Path.Equals(HealthEndpoints.AlivePath, StringComparison.OrdinalIgnoreCase);
 
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress switch
+    private static TokenBucketOptions CredentialBucket(RateLimitOptions limits, CredentialKind kind) => kind switch
     {
-        null => "unknown",
-        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
-        // One IPv6 host usually owns a whole /64: keying on the full address would let it rotate freely.
-        { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => Prefix64(v6),
-        var v4 => v4.ToString(),
+        CredentialKind.SignIn => limits.SignIn,
+        CredentialKind.SignUp => limits.SignUp,
+        CredentialKind.Refresh => limits.Refresh,
+        _ => limits.VerifyEmail,
     };
-
-    private static string Prefix64(IPAddress address)
-    {
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
 }

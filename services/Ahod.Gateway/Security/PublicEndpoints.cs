@@ -20,10 +20,13 @@ public static class PublicEndpoints
         (HttpMethods.Get, Split("/api/listings/{id}/reviews")),
     ];
 
-    /// <summary>Credential endpoints: the stricter per-IP bucket guards them against guessing and mass sign-up.</summary>
-    private static readonly string[][] Credentials =
+    /// <summary>Credential endpoints: each kind has its own per-address bucket against guessing and mass sign-up.</summary>
+    private static readonly (CredentialKind Kind, string[] Segments)[] Credentials =
     [
-        Split("/api/auth/signup"), Split("/api/auth/signin"), Split("/api/auth/refresh"), Split("/api/auth/verify-email"),
+        (CredentialKind.SignUp, Split("/api/auth/signup")),
+        (CredentialKind.SignIn, Split("/api/auth/signin")),
+        (CredentialKind.Refresh, Split("/api/auth/refresh")),
+        (CredentialKind.VerifyEmail, Split("/api/auth/verify-email")),
     ];
 
     public static bool RequiresToken(HttpRequest request)
@@ -47,15 +50,24 @@ public static class PublicEndpoints
         return true;
     }
 
-    public static bool IsCredentialEndpoint(HttpRequest request)
+    /// <summary>Which credential call this is, or null for any other call.</summary>
+    public static CredentialKind? CredentialKindOf(HttpRequest request)
     {
         if (!HttpMethods.IsPost(request.Method))
         {
-            return false;
+            return null;
         }
 
         var segments = Split(request.Path.Value ?? "/");
-        return Credentials.Any(template => Matches(template, segments));
+        foreach (var (kind, template) in Credentials)
+        {
+            if (Matches(template, segments))
+            {
+                return kind;
+            }
+        }
+
+        return null;
     }
 
     private static string[] Split(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -81,4 +93,12 @@ public static class PublicEndpoints
     /// <summary>Whole segments only: /api/auth is under /api, /apix is not.</summary>
     public static bool IsUnder(string path, string prefix) =>
         path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (path.Length == prefix.Length || path[prefix.Length] == '/');
+}
+
+public enum CredentialKind
+{
+    SignIn,
+    SignUp,
+    Refresh,
+    VerifyEmail,
 }

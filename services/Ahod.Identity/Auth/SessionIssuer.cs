@@ -12,7 +12,7 @@ public sealed class SessionIssuer(AccessTokenIssuer accessTokens)
         RefreshCookie.Set(context, refresh);
         // The response carries a credential: no cache may keep it.
         context.Response.Headers.CacheControl = "no-store";
-        var (token, expiresIn) = accessTokens.Issue(user);
+        var (token, expiresIn) = accessTokens.Issue(user, refresh.FamilyId);
         return new AuthResult(token, expiresIn, user.ToResponse(includePrivate: true));
     }
 }

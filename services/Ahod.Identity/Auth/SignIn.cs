@@ -19,9 +19,9 @@ public static class SignIn
         CancellationToken cancellationToken)
     {
         var normalizedEmail = request.Email.Trim().ToLowerInvariant();
-        if (rateLimiter.TryAcquire(normalizedEmail, context) is { } retryAfter)
+        if (rateLimiter.TryAcquire(normalizedEmail, context) is { } refused)
         {
-            return SignInRateLimiter.Rejected(context, retryAfter);
+            return refused;
         }
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, cancellationToken);

@@ -181,9 +181,9 @@ public static class GdprEndpoints
         }
 
         // The password check is a sign-in in disguise: the same limiter keeps it from being a guessing oracle.
-        if (rateLimiter.TryAcquire(user.NormalizedEmail, context) is { } retryAfter)
+        if (rateLimiter.TryAcquire(user.NormalizedEmail, context) is { } refused)
         {
-            return SignInRateLimiter.Rejected(context, retryAfter);
+            return refused;
         }
 
         if (!passwords.Verify(user, request.Password))

@@ -13,7 +13,8 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<JwtSettings
 
     private readonly JsonWebTokenHandler _handler = new();
 
-    public (string Token, int ExpiresIn) Issue(User user)
+    /// <summary>A token of the session <paramref name="sessionId"/> (the refresh-token family): it ends when the family is revoked.</summary>
+    public (string Token, int ExpiresIn) Issue(User user, Guid sessionId)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -28,6 +29,7 @@ public sealed class AccessTokenIssuer(SigningKeyStore keys, IOptions<JwtSettings
             {
                 ["sub"] = user.Id.ToString(),
                 ["jti"] = Guid.CreateVersion7().ToString(),
+                [SessionRevocation.SessionClaim] = sessionId.ToString(),
                 ["roles"] = user.Roles.ToArray(),
                 // Other services refuse to move money for unverified users; they read it from here.
                 ["email_verified"] = user.EmailVerified,

@@ -1,16 +1,17 @@
 using System.Security.Cryptography;
 using Ahod.Identity.Data;
 using Microsoft.EntityFrameworkCore;
-using StackExchange.Redis;
+using Ahod.ServiceDefaults;
 
 namespace Ahod.Identity.Tokens;
 
 /// <summary>
 /// Opaque 256-bit refresh tokens, stored as SHA-256, rotated on every use. A token used twice means it was
 /// stolen (or the legitimate client lost a race with the thief): the whole family is revoked, including the
-/// newest token. PostgreSQL is the source of truth; Redis holds revoked family ids as a fast early check.
+/// newest token. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
+/// ends the family's access tokens at the gateway and in every service at once and is a fast early check here.
 /// </summary>
-public sealed class RefreshTokenService(IdentityDbContext db, IConnectionMultiplexer redis, TimeProvider time, ILogger<RefreshTokenService> logger)
+public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation revocation, TimeProvider time, ILogger<RefreshTokenService> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
@@ -37,7 +38,7 @@ public sealed class RefreshTokenService(IdentityDbContext db, IConnectionMultipl
             return new RotationResult(Outcome.Invalid);
         }
 
-        if (await IsRevokedInCacheAsync(token.FamilyId, cancellationToken))
+        if (await revocation.IsRevokedAsync(token.FamilyId))
         {
             return new RotationResult(Outcome.Invalid);
         }
@@ -98,32 +99,8 @@ public sealed class RefreshTokenService(IdentityDbContext db, IConnectionMultipl
         await db.RefreshTokenFamilies
             .Where(f => familyIds.Contains(f.Id) && f.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevokedReason, reason), cancellationToken);
-        foreach (var id in familyIds)
-        {
-            try
-            {
-                // Kept as long as any token of the family could still be presented.
-                await redis.GetDatabase().StringSetAsync(RevokedKey(id), reason, Lifetime).WaitAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // PostgreSQL already holds the revocation; the cache only saves a query.
-                logger.LogWarning(e, "Could not cache the revocation of family {FamilyId} in Redis.", id);
-            }
-        }
-    }
-
-    private async Task<bool> IsRevokedInCacheAsync(Guid familyId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await redis.GetDatabase().KeyExistsAsync(RevokedKey(familyId)).WaitAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Redis is unavailable for the revocation check; falling back to PostgreSQL.");
-            return false;
-        }
+        // Kept as long as any token of the family could still be presented; a failure is logged (PostgreSQL holds it).
+        await revocation.RevokeAsync(familyIds, reason, Lifetime);
     }
 
     private Issued AddToken(Guid familyId)
@@ -134,8 +111,6 @@ public sealed class RefreshTokenService(IdentityDbContext db, IConnectionMultipl
         db.RefreshTokens.Add(new RefreshToken { FamilyId = familyId, TokenHash = Hash(token), CreatedAt = now, ExpiresAt = expiresAt });
         return new Issued(token, expiresAt, familyId);
     }
-
-    internal static string RevokedKey(Guid familyId) => $"identity:revoked-family:{familyId:N}";
 
     public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 

@@ -47,7 +47,8 @@ internal sealed class IdentityStub : IAsyncDisposable
         DateTime? expires = null,
         SigningCredentials? credentials = null)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = userId.ToString() };
+        // Every Identity token names its session (sid); none of these sessions is ever revoked.
+        var claims = new Dictionary<string, object> { ["sub"] = userId.ToString(), ["sid"] = Guid.NewGuid().ToString() };
         if (roles is not null)
         {
             claims["roles"] = roles;

@@ -31,6 +31,8 @@ public sealed class JwtBearerDefaultsTests
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["services:identity:http:0"] = identity.BaseAddress.ToString(),
+                    // No Redis listens here: the revocation check fails open (gateway tests cover revocation with a real Redis).
+                    ["ConnectionStrings:redis"] = "127.0.0.1:1,connectTimeout=200",
                 });
                 builder.AddServiceDefaults();
                 builder.AddJwtBearerDefaults();
