@@ -55,7 +55,8 @@ public static class IdentityExtensions
 
         services.AddIdentityAuthentication(builder.Configuration, keys);
         services.AddValidation();
-        services.AddOpenApi();
+        builder.AddOpenApiDefaults("Ahod Identity", "Accounts, sign-up and sign-in, sessions (access token + refresh cookie), profiles, " +
+            "user search, roles, and GDPR export and erasure. Errors are RFC 9457 ProblemDetails; validation errors name each field in `errors`.");
         return builder;
     }
 
