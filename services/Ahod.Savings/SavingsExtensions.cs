@@ -31,6 +31,9 @@ public static class SavingsExtensions
 
         var services = builder.Services;
         services.AddValidation();
+        builder.AddOpenApiDefaults("Ahod Savings", "Savings communities (rotating savings groups): membership, contribution cycles paid " +
+            "from wallets into the community pot, payouts, pleas and votes, and student-loan tracking. Money is " +
+            "`{ \"amount\": <integer minor units>, \"currency\": \"USD\" }`; lists are cursor paged; errors are RFC 9457 ProblemDetails.");
         services.AddSingleton(TimeProvider.System);
         services.AddOutboxRelay<SavingsDbContext>();
         services.AddIntegrationEventHandler<UserErased, UserErasedHandler, SavingsDbContext>();
@@ -57,6 +60,7 @@ public static class SavingsExtensions
 
     public static WebApplication MapSavingsEndpoints(this WebApplication app)
     {
+        app.MapOpenApiDefaults();
         app.MapCommunitiesEndpoints();
         app.MapMembershipEndpoints();
         app.MapCyclesEndpoints();
