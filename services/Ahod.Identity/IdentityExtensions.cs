@@ -1,6 +1,5 @@
 using Ahod.Identity.Auth;
 using Ahod.Identity.Data;
-using Ahod.Identity.Email;
 using Ahod.Identity.Gdpr;
 using Ahod.Identity.Tokens;
 using Ahod.Messaging;
@@ -37,7 +36,8 @@ public static class IdentityExtensions
         services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.SectionName);
         services.AddOptions<GdprOptions>().BindConfiguration(GdprOptions.SectionName);
         services.AddOptions<SignInRateLimitOptions>().BindConfiguration($"{IdentityServiceOptions.SectionName}:SignInRateLimit");
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddEmailSender(required: true);
+        services.AddOptions<VerificationEmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         // Loaded (or generated) now, so a missing key stops start-up rather than the first sign-in.
@@ -46,7 +46,6 @@ public static class IdentityExtensions
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInRateLimiter>();
-        services.AddSingleton<EmailSender>();
         services.AddSingleton<EmailVerification>();
         services.AddScoped<RefreshTokenService>();
         services.AddScoped<SessionIssuer>();

@@ -43,7 +43,8 @@ public static class SavingsExtensions
         services.AddScoped<PayoutService>();
         services.AddScoped<SchedulerLeaseStore>();
 
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        builder.AddEmailSender(required: false);
+        services.AddOptions<InviteEmailOptions>().BindConfiguration(EmailOptions.SectionName);
         services.AddSingleton<InviteEmailSender>();
 
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -70,7 +70,7 @@ public static class MembershipEndpoints
         if (!email.IsConfigured)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Email is not configured.",
-                detail: "Set Email:PickupDirectory or Email:SmtpHost; share the invite code instead.");
+                detail: "Set Email:PickupDirectory or Email:Smtp:Host; share the invite code instead.");
         }
 
         var invite = new Invite
