@@ -16,7 +16,7 @@ var identity = builder.AddProject<Projects.Ahod_Identity>(ResourceNames.Identity
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(redis).WithReference(rabbitmq)
     .WithEnvironment("InternalApi__Key", internalApiKey)
-    .WithSigningKeys().WithMail("Email__PickupDirectory", "Email__Smtp__Host")
+    .WithSigningKeys().WithMail()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var paymentsDb = postgres.AddDatabase(ResourceNames.PaymentsDb);
@@ -31,7 +31,7 @@ var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithReference(savingsDb).WaitFor(savingsDb)
     .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
-    .WithMail("Email__PickupDirectory", "Email__SmtpHost")
+    .WithMail()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var marketplaceDb = postgres.AddDatabase(ResourceNames.MarketplaceDb);

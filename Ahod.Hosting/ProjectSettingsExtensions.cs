@@ -23,9 +23,14 @@ public static class ProjectSettingsExtensions
         return project.WithEnvironment("Jwt__SigningKeys__0", key);
     }
 
-    /// <summary>Development: emails are written as .eml files to <c>{state}/mail</c>. Deployment: the <c>smtp-host</c> setting.</summary>
-    public static IResourceBuilder<ProjectResource> WithMail(this IResourceBuilder<ProjectResource> project, string pickupDirectoryVariable, string smtpHostVariable)
+    /// <summary>
+    /// Development: emails are written as .eml files to <c>{state}/mail</c> (<c>Email__PickupDirectory</c>). Deployment: the
+    /// <c>smtp-host</c> setting (<c>Email__Smtp__Host</c>). The keys of ServiceDefaults' one <c>EmailOptions</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMail(this IResourceBuilder<ProjectResource> project)
     {
+        const string pickupDirectoryVariable = "Email__PickupDirectory";
+        const string smtpHostVariable = "Email__Smtp__Host";
         var builder = project.ApplicationBuilder;
         if (builder.ExecutionContext.IsRunMode)
         {

@@ -1,3 +1,4 @@
+using Ahod.Gateway.Docs;
 using Ahod.Gateway.RateLimiting;
 using Ahod.Gateway.ReverseProxy;
 using Ahod.Gateway.Security;
@@ -31,6 +32,7 @@ public static class GatewayExtensions
         });
 
         services.AddGatewayRateLimiting();
+        services.AddDocs();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) =>
             cors.AddPolicy(WebCorsPolicy, policy => policy

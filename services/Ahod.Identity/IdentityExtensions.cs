@@ -1,6 +1,5 @@
 using Ahod.Identity.Auth;
 using Ahod.Identity.Data;
-using Ahod.Identity.Email;
 using Ahod.Identity.Gdpr;
 using Ahod.Identity.Tokens;
 using Ahod.Messaging;
@@ -32,7 +31,8 @@ public static class IdentityExtensions
         services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.SectionName);
         services.AddOptions<GdprOptions>().BindConfiguration(GdprOptions.SectionName);
         services.AddOptions<SignInRateLimitOptions>().BindConfiguration($"{IdentityServiceOptions.SectionName}:SignInRateLimit");
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddEmailSender(required: true);
+        services.AddOptions<VerificationEmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         // Loaded (or generated) now, so a missing key stops start-up rather than the first sign-in.
@@ -41,7 +41,6 @@ public static class IdentityExtensions
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInRateLimiter>();
-        services.AddSingleton<EmailSender>();
         services.AddSingleton<EmailVerification>();
         services.AddScoped<RefreshTokenService>();
         services.AddScoped<SessionIssuer>();
@@ -55,7 +54,8 @@ public static class IdentityExtensions
         builder.AddJwtBearerDefaults();
         services.AddHostedService<RevocationResync>();
         services.AddValidation();
-        services.AddOpenApi();
+        builder.AddOpenApiDefaults("Ahod Identity", "Accounts, sign-up and sign-in, sessions (access token + refresh cookie), profiles, " +
+            "user search, roles, and GDPR export and erasure. Errors are RFC 9457 ProblemDetails; validation errors name each field in `errors`.");
         return builder;
     }
 }

@@ -15,7 +15,7 @@ app.MapDefaultEndpoints();
 // After the ProblemDetails middleware, so a 401/403 from authorization gets a problem body too.
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapOpenApi();
+app.MapOpenApiDefaults();
 app.MapJwksEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();

@@ -25,6 +25,10 @@ public static class PaymentsExtensions
         var services = builder.Services;
         services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        builder.AddOpenApiDefaults("Ahod Payments", "Wallets, deposits, withdrawals, transfers between users and the ledger history. " +
+            "Money is `{ \"amount\": <integer minor units>, \"currency\": \"USD\" }`; every POST that moves money takes an `Idempotency-Key` " +
+            "header. A user's wallet never goes below zero: a refused transfer is a 422 ProblemDetails whose `code` names the rule " +
+            "(e.g. `insufficient_funds`). Moving money needs a verified email (403 otherwise).");
         // Money amounts are JSON integers: "10" (a string) is as wrong as 10.5.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
 
@@ -76,7 +80,8 @@ public static class PaymentsExtensions
     public static WebApplication MapPaymentsEndpoints(this WebApplication app)
     {
         // Every answer here carries balances, transfers or payout details.
-        var api = app.MapGroup("/api/payments").RequireAuthorization().WithNoStore();
+        app.MapOpenApiDefaults();
+        var api = app.MapGroup("/api/payments").RequireAuthorization().WithNoStore().WithTags("Payments");
         api.MapAccountsEndpoints();
         api.MapMoneyEndpoints();
         api.MapHistoryEndpoints();

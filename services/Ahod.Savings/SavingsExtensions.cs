@@ -31,6 +31,9 @@ public static class SavingsExtensions
 
         var services = builder.Services;
         services.AddValidation();
+        builder.AddOpenApiDefaults("Ahod Savings", "Savings communities (rotating savings groups): membership, contribution cycles paid " +
+            "from wallets into the community pot, payouts, pleas and votes, and student-loan tracking. Money is " +
+            "`{ \"amount\": <integer minor units>, \"currency\": \"USD\" }`; lists are cursor paged; errors are RFC 9457 ProblemDetails.");
         services.AddSingleton(TimeProvider.System);
         services.AddOutboxRelay<SavingsDbContext>();
         services.AddIntegrationEventHandler<UserErased, UserErasedHandler, SavingsDbContext>();
@@ -40,7 +43,8 @@ public static class SavingsExtensions
         services.AddScoped<PayoutService>();
         services.AddScoped<SchedulerLeaseStore>();
 
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        builder.AddEmailSender(required: false);
+        services.AddOptions<InviteEmailOptions>().BindConfiguration(EmailOptions.SectionName);
         services.AddSingleton<InviteEmailSender>();
 
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -57,6 +61,7 @@ public static class SavingsExtensions
 
     public static WebApplication MapSavingsEndpoints(this WebApplication app)
     {
+        app.MapOpenApiDefaults();
         app.MapCommunitiesEndpoints();
         app.MapMembershipEndpoints();
         app.MapCyclesEndpoints();

@@ -17,28 +17,15 @@ public static class GatewayProxyConfig
     /// <summary>Route metadata: "true" when WebSocket upgrades may pass (SignalR hubs).</summary>
     public const string WebSocketsKey = "Ahod.WebSockets";
 
-    public static IReadOnlyList<RouteConfig> Routes(GatewayOptions options)
-    {
-        var routes = options.Routes.Select(route => new RouteConfig
+    public static IReadOnlyList<RouteConfig> Routes(GatewayOptions options) =>
+        options.Routes.Select(route => new RouteConfig
         {
             RouteId = route.Key,
             ClusterId = ClusterId(route.Value.Service),
             // The catch-all is optional: /api/auth and /api/auth/... match, /api/authx does not. Paths go unchanged.
             Match = new RouteMatch { Path = route.Value.Prefix + "/{**rest}" },
             Metadata = new Dictionary<string, string> { [WebSocketsKey] = route.Value.WebSockets ? "true" : "false" },
-        });
-
-        // Each routed service's OpenAPI document at /openapi/{service}/v1.json, for the Swagger UI at /docs.
-        var documents = Services(options).Select(service => new RouteConfig
-        {
-            RouteId = "openapi-" + service,
-            ClusterId = service,
-            Match = new RouteMatch { Path = $"/openapi/{service}/v1.json", Methods = ["GET", "HEAD"] },
-            Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
-        });
-
-        return [.. routes, .. documents];
-    }
+        }).ToList();
 
     public static IReadOnlyList<ClusterConfig> Clusters(GatewayOptions options, IConfiguration configuration) =>
         Services(options).Select(service => new ClusterConfig

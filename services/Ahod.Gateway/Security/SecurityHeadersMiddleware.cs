@@ -1,3 +1,5 @@
+using Scalar.AspNetCore;
+
 namespace Ahod.Gateway.Security;
 
 /// <summary>
@@ -8,9 +10,13 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-    /// <summary>Swagger UI sets inline styles and shows data: images; it runs no inline script, so scripts stay 'self'.</summary>
-    public const string DocsContentSecurityPolicy =
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    /// <summary>
+    /// The API reference (Scalar) sets inline styles, shows data: images and starts with one inline script, which runs only with
+    /// the per-response nonce Scalar puts on it (<see cref="ScalarOptions.NonceHttpContextItemKey"/>): no 'unsafe-inline' script.
+    /// </summary>
+    public static string DocsContentSecurityPolicy(string? nonce) =>
+        $"default-src 'self'; script-src 'self'{(nonce is null ? "" : $" 'nonce-{nonce}'")}; style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     public const string PermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
@@ -25,7 +31,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = PermissionsPolicy;
             headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
-                ? DocsContentSecurityPolicy
+                ? DocsContentSecurityPolicy(http.Items[ScalarOptions.NonceHttpContextItemKey] as string)
                 : ContentSecurityPolicy;
             if (http.Request.IsHttps)
             {

@@ -1,13 +1,13 @@
+using Ahod.ServiceDefaults;
 using System.Security.Cryptography;
 using Ahod.Identity.Data;
-using Ahod.Identity.Email;
 using Ahod.Identity.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace Ahod.Identity.Auth;
 
 /// <summary>Issues the emailed verification token (stored as SHA-256, valid for two days) and checks it.</summary>
-public sealed class EmailVerification(EmailSender sender, IOptions<EmailOptions> options, TimeProvider time, ILogger<EmailVerification> logger)
+public sealed class EmailVerification(EmailSender sender, IOptions<VerificationEmailOptions> options, TimeProvider time, ILogger<EmailVerification> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(2);
 

@@ -24,7 +24,9 @@ public static class GdprEndpoints
     {
         var group = endpoints.MapGroup("/api/users/me").WithTags("GDPR").RequireAuthorization().WithNoStore();
 
-        group.MapGet("/export", ExportAsync).WithName("ExportMyData");
+        group.MapGet("/export", ExportAsync).WithName("ExportMyData")
+            .WithSummary("Export my data (GDPR art. 15/20)")
+            .WithDescription("Everything Ahod holds about the signed-in user, gathered from every service, as one JSON document.");
         group.MapDelete("/", EraseAsync).WithName("EraseMyAccount")
             .WithSummary("Erase my account (GDPR art. 17)")
             .WithDescription("""

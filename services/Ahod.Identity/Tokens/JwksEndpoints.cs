@@ -8,7 +8,8 @@ public static class JwksEndpoints
         endpoints.MapGet("/.well-known/jwks.json", GetJwks)
             .AllowAnonymous()
             .WithName("GetJwks")
-            .WithTags("Tokens");
+            .WithTags("Tokens")
+            .WithSummary("The public keys that sign access tokens (JWKS)");
 
     /// <summary>Public halves only (kty, crv, x, y): built field by field so a private parameter can never leak.</summary>
     public static Ok<JsonWebKeySetResponse> GetJwks(SigningKeyStore keys, HttpContext context)

@@ -11,5 +11,3 @@ public sealed record UpdateUserRequest(
     [MaxLength(2048)] string? PhotoUrl);
 
 public sealed record GrantRoleRequest([Required] string Role);
-
-public sealed record UserSearchResponse(IReadOnlyList<UserResponse> Items, string? NextCursor);

@@ -1,3 +1,4 @@
+using Ahod.Contracts;
 using Ahod.Identity.Auth;
 using Ahod.Identity.Data;
 using Ahod.Messaging.Contracts;
@@ -17,11 +18,19 @@ public static class UsersEndpoints
         // Profiles are visible to signed-in users only: the directory is not for anonymous scraping.
         var group = endpoints.MapGroup("/api/users").WithTags("Users").RequireAuthorization().WithNoStore();
 
-        group.MapGet("/", SearchAsync).WithName("SearchUsers");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser");
-        group.MapPost("/{id:guid}/roles", GrantRoleAsync).WithName("GrantRole").RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        group.MapDelete("/{id:guid}/roles/{role}", RevokeRoleAsync).WithName("RevokeRole").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        group.MapGet("/", SearchAsync).WithName("SearchUsers")
+            .WithSummary("Search users")
+            .WithDescription("Prefix search on user name, first and last name (`q`, 1-64 characters); at most 20 public profiles.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser")
+            .WithSummary("A user's public profile")
+            .WithDescription("The email is shown only to its owner and to admins.");
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser")
+            .WithSummary("Edit a profile")
+            .WithDescription("Only your own (admins: anyone's). Fields left out stay as they are.");
+        group.MapPost("/{id:guid}/roles", GrantRoleAsync).WithName("GrantRole").RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithSummary("Grant a role (admin)");
+        group.MapDelete("/{id:guid}/roles/{role}", RevokeRoleAsync).WithName("RevokeRole").RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithSummary("Revoke a role (admin)");
 
         return group;
     }
@@ -36,7 +45,7 @@ public static class UsersEndpoints
     }
 
     /// <summary>Prefix search over user name, first and last name, each served by a text_pattern_ops index.</summary>
-    public static async Task<Results<Ok<UserSearchResponse>, ValidationProblem>> SearchAsync(
+    public static async Task<Results<Ok<Page<UserResponse>>, ValidationProblem>> SearchAsync(
         string? q, IdentityDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
         var prefix = q?.Trim().ToLowerInvariant();
@@ -51,7 +60,8 @@ public static class UsersEndpoints
             .OrderBy(u => u.UserName)
             .Take(MaxSearchResults)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new UserSearchResponse(users.Select(u => u.ToResponse(MayManage(context, u.Id))).ToList(), null));
+        // One page only: the search answers the best 20, so nextCursor is always null.
+        return TypedResults.Ok(new Page<UserResponse>(users.Select(u => u.ToResponse(MayManage(context, u.Id))).ToList(), null));
     }
 
     public static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(

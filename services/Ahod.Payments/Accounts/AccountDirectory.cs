@@ -125,26 +125,3 @@ internal sealed class AccountDirectory(NpgsqlDataSource dataSource)
         return accounts;
     }
 }
-
-/// <summary>The Wallet shape: what can be spent now, and what is on its way in.</summary>
-public sealed record WalletView(Guid Id, string Currency, Money Available, Money Pending, string Status)
-{
-    internal static WalletView From(Account a) => new(
-        a.Id, a.Currency,
-        new Money(a.CreditsPosted - a.DebitsPosted - a.DebitsPending, a.Currency),
-        new Money(a.CreditsPending, a.Currency),
-        a.Status);
-}
-
-/// <summary>Any account, for the internal API.</summary>
-public sealed record AccountView(
-    Guid Id, string Kind, string? OwnerType, Guid? OwnerId, string? Provider, string Currency, string Status,
-    Money Balance, Money Available, Money PendingDebits, Money PendingCredits)
-{
-    internal static AccountView From(Account a) => new(
-        a.Id, a.Kind, a.OwnerType, a.OwnerId, a.Provider, a.Currency, a.Status,
-        new Money(a.CreditsPosted - a.DebitsPosted, a.Currency),
-        new Money(a.CreditsPosted - a.DebitsPosted - a.DebitsPending, a.Currency),
-        new Money(a.DebitsPending, a.Currency),
-        new Money(a.CreditsPending, a.Currency));
-}

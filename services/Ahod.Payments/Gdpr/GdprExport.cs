@@ -10,7 +10,7 @@ public static class GdprExport
     public sealed record Export(string Service, ExportData Data);
 
     public sealed record ExportData(
-        IReadOnlyList<Accounts.AccountView> Accounts,
+        IReadOnlyList<AccountView> Accounts,
         IReadOnlyList<TransferView> Transfers,
         IReadOnlyList<DestinationExport> WithdrawalDestinations);
 
@@ -29,8 +29,8 @@ public static class GdprExport
             .Select(d => new DestinationExport(d.TransferId, d.Type, d.Last4, d.CreatedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(new Export("payments", new ExportData(
-            accounts.Select(Accounts.AccountView.From).ToList(),
-            transfers.Select(TransferView.From).ToList(),
+            accounts.Select(ContractViews.ToAccountView).ToList(),
+            transfers.Select(ContractViews.ToTransferView).ToList(),
             destinations)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ahod.Payments.Ledger;
 using Ahod.ServiceDefaults;
+using Microsoft.OpenApi;
 
 namespace Ahod.Payments.Idempotency;
 
@@ -10,7 +11,25 @@ internal static class Idempotent
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public static async Task<IResult> ExecuteAsync(
+    /// <summary>Documents the required <c>Idempotency-Key</c> header on the endpoints that run under <see cref="ExecuteAsync{TBody}"/>.</summary>
+    public static TBuilder WithIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = HeaderName,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = "A unique string per operation (a UUID is ideal), at most 255 characters. The first result for a key is " +
+                    "stored and replayed for 24 h (with `Idempotent-Replayed: true`); the same key with another body is 422, and " +
+                    "while the first request with it still runs, 409.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+            });
+            return Task.CompletedTask;
+        });
+
+    public static async Task<Results<StoredResult<TBody>, ValidationProblem, ProblemHttpResult>> ExecuteAsync<TBody>(
         HttpContext http, object body, Func<IdempotencyClaim, Task<StoredResponse>> execute)
     {
         var key = http.Request.Headers[HeaderName].ToString();
@@ -28,7 +47,7 @@ internal static class Idempotent
         {
             case ClaimResult.Replay replay:
                 http.Response.Headers[ReplayedHeader] = "true";
-                return ApiResponses.ToResult(replay.Response);
+                return new StoredResult<TBody>(replay.Response);
             case ClaimResult.KeyReused:
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "Idempotency-Key reused.", detail: "This key was already used with a different request body.");
@@ -40,7 +59,7 @@ internal static class Idempotent
         var acquired = ((ClaimResult.Acquired)claim).Claim;
         try
         {
-            return ApiResponses.ToResult(await execute(acquired));
+            return new StoredResult<TBody>(await execute(acquired));
         }
         catch (LedgerUnavailableException)
         {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Ahod.Payments.Accounts;
 using Ahod.Payments.Data;
 using Ahod.Payments.Gdpr;
+using Ahod.Payments.Idempotency;
 using Ahod.Payments.Ledger;
 
 namespace Ahod.Payments.Internal;
@@ -13,17 +14,9 @@ namespace Ahod.Payments.Internal;
 /// </summary>
 public static partial class InternalEndpoints
 {
-    public sealed record OpenAccountRequest(string? OwnerType, Guid OwnerId, string? Currency, string? Kind);
-
-    public sealed record TransferRequest(Guid Id, Guid DebitAccountId, Guid CreditAccountId, Money? Amount, string? Code, JsonElement? Metadata);
-
-    public sealed record HoldRequest(
-        Guid Id, Guid DebitAccountId, Guid CreditAccountId, Money? Amount, string? Code, int TimeoutSeconds, string? Reference, JsonElement? Metadata);
-
-    public sealed record PostHoldRequest(Guid? Id, Money? Amount);
-
     public static RouteGroupBuilder MapInternalEndpoints(this RouteGroupBuilder group)
     {
+        // Paths as Ahod.Contracts' PaymentsInternalApi names them for callers.
         group.MapPost("/accounts/pots", OpenAccountAsync);
         group.MapGet("/accounts/{id:guid}", GetAccountAsync);
         group.MapGet("/users/{userId:guid}/wallets", WalletsAsync);
@@ -50,17 +43,17 @@ public static partial class InternalEndpoints
         }
 
         var (account, created) = await accounts.OpenAsync(body.Kind ?? AccountKinds.Pot, body.OwnerType!, body.OwnerId, body.Currency!, ct);
-        var view = AccountView.From(account);
+        var view = ContractViews.ToAccountView(account);
         return created ? TypedResults.Created($"/internal/accounts/{account.Id}", view) : TypedResults.Ok(view);
     }
 
     internal static async Task<Results<Ok<AccountView>, NotFound>> GetAccountAsync(Guid id, AccountDirectory accounts, CancellationToken ct) =>
-        await accounts.FindAsync(id, ct) is { } account ? TypedResults.Ok(AccountView.From(account)) : TypedResults.NotFound();
+        await accounts.FindAsync(id, ct) is { } account ? TypedResults.Ok(ContractViews.ToAccountView(account)) : TypedResults.NotFound();
 
     internal static async Task<Ok<List<WalletView>>> WalletsAsync(Guid userId, AccountDirectory accounts, CancellationToken ct) =>
-        TypedResults.Ok((await accounts.WalletsOfAsync(userId, ct)).Select(WalletView.From).ToList());
+        TypedResults.Ok((await accounts.WalletsOfAsync(userId, ct)).Select(ContractViews.ToWalletView).ToList());
 
-    internal static async Task<IResult> TransferAsync(TransferRequest body, LedgerBatcher ledger)
+    internal static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, StoredResult<TransferView>>> TransferAsync(TransferRequest body, LedgerBatcher ledger)
     {
         var validation = new Validation();
         validation.Id(body.Id, "id");
@@ -87,7 +80,7 @@ public static partial class InternalEndpoints
         return ToResult(result);
     }
 
-    internal static async Task<IResult> HoldAsync(HoldRequest body, LedgerBatcher ledger, TimeProvider time)
+    internal static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, StoredResult<TransferView>>> HoldAsync(HoldRequest body, LedgerBatcher ledger, TimeProvider time)
     {
         var validation = new Validation();
         validation.Id(body.Id, "id");
@@ -127,7 +120,7 @@ public static partial class InternalEndpoints
         return ToResult(result);
     }
 
-    internal static async Task<IResult> PostHoldAsync(Guid id, PostHoldRequest? body, LedgerBatcher ledger)
+    internal static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, StoredResult<TransferView>>> PostHoldAsync(Guid id, PostHoldRequest? body, LedgerBatcher ledger)
     {
         var validation = new Validation();
         if (body?.Amount is { } amount)
@@ -151,7 +144,7 @@ public static partial class InternalEndpoints
         return ToResult(result);
     }
 
-    internal static async Task<IResult> VoidHoldAsync(Guid id, LedgerBatcher ledger) =>
+    internal static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, StoredResult<TransferView>>> VoidHoldAsync(Guid id, LedgerBatcher ledger) =>
         ToResult(await ledger.SubmitAsync(new LedgerRequest { Operation = LedgerOperation.VoidHold, TransferId = id, HoldId = id }), createdStatus: 200);
 
     private static void ValidateCodeAndMetadata(Validation validation, string? code, JsonElement? metadata)
@@ -161,11 +154,12 @@ public static partial class InternalEndpoints
         validation.Require(metadata is null || metadata.Value.GetRawText().Length <= 4096, "metadata", "At most 4 KiB.");
     }
 
-    private static IResult ToResult(LedgerResult result, int createdStatus = 201) => result.Outcome switch
+    private static Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, StoredResult<TransferView>> ToResult(
+        LedgerResult result, int createdStatus = 201) => result.Outcome switch
     {
         LedgerOutcome.Created when createdStatus == 201 => TypedResults.Created($"/internal/transfers/{result.Transfer!.Id}", result.Transfer),
         LedgerOutcome.Created or LedgerOutcome.AlreadyExists => TypedResults.Ok(result.Transfer),
-        _ => ApiResponses.ToResult(ApiResponses.Failure(result)),
+        _ => new StoredResult<TransferView>(ApiResponses.Failure(result)),
     };
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]

@@ -67,8 +67,8 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
         {
             return existing.DebitAccountId == request.DebitAccountId && existing.CreditAccountId == request.CreditAccountId
                    && existing.Amount == request.Amount && existing.Currency == request.Currency
-                ? new LedgerResult(LedgerOutcome.AlreadyExists, TransferView.From(existing))
-                : new LedgerResult(LedgerOutcome.Conflict, TransferView.From(existing), LedgerReasons.TransferIdReused,
+                ? new LedgerResult(LedgerOutcome.AlreadyExists, ContractViews.ToTransferView(existing))
+                : new LedgerResult(LedgerOutcome.Conflict, ContractViews.ToTransferView(existing), LedgerReasons.TransferIdReused,
                     "A transfer with this id exists with other accounts or amount.");
         }
 
@@ -146,7 +146,7 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
 
         writes.NewTransfers.Add(transfer);
         state.Transfers[transfer.Id] = transfer;
-        return new LedgerResult(LedgerOutcome.Created, TransferView.From(transfer));
+        return new LedgerResult(LedgerOutcome.Created, ContractViews.ToTransferView(transfer));
     }
 
     private static LedgerResult PostHold(LedgerRequest request, BatchState state, Writes writes, DateTimeOffset now)
@@ -158,7 +158,7 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
 
         if (state.PostingOf.TryGetValue(holdId, out var posting))
         {
-            return new LedgerResult(LedgerOutcome.AlreadyExists, TransferView.From(posting));
+            return new LedgerResult(LedgerOutcome.AlreadyExists, ContractViews.ToTransferView(posting));
         }
 
         if (hold.Status != TransferStatuses.Pending)
@@ -221,7 +221,7 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
             writes.Events.Add(new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), "posted", posted.Id));
         }
 
-        return new LedgerResult(LedgerOutcome.Created, TransferView.From(posted));
+        return new LedgerResult(LedgerOutcome.Created, ContractViews.ToTransferView(posted));
     }
 
     private static LedgerResult ReleaseHold(LedgerRequest request, BatchState state, Writes writes, DateTimeOffset now)
@@ -236,15 +236,15 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
         if (hold.Status != TransferStatuses.Pending)
         {
             return hold.Status == target
-                ? new LedgerResult(expiring ? LedgerOutcome.NoOp : LedgerOutcome.AlreadyExists, TransferView.From(hold))
+                ? new LedgerResult(expiring ? LedgerOutcome.NoOp : LedgerOutcome.AlreadyExists, ContractViews.ToTransferView(hold))
                 : expiring
-                    ? new LedgerResult(LedgerOutcome.NoOp, TransferView.From(hold))
+                    ? new LedgerResult(LedgerOutcome.NoOp, ContractViews.ToTransferView(hold))
                     : Reject(LedgerReasons.HoldNotPending, $"The hold is {hold.Status}.", hold);
         }
 
         if (expiring && (hold.TimeoutAt is not { } timeout || timeout > now))
         {
-            return new LedgerResult(LedgerOutcome.NoOp, TransferView.From(hold));
+            return new LedgerResult(LedgerOutcome.NoOp, ContractViews.ToTransferView(hold));
         }
 
         var debit = state.Accounts[hold.DebitAccountId];
@@ -258,20 +258,20 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
             writes.Events.Add(new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), target, null));
         }
 
-        return new LedgerResult(LedgerOutcome.Created, TransferView.From(hold));
+        return new LedgerResult(LedgerOutcome.Created, ContractViews.ToTransferView(hold));
     }
 
     // A slow deposit is a pending transfer too, but it reserves nothing a consumer cares about.
     private static bool PublishesHoldEvents(string code) => code != "deposit";
 
     private static string ReferenceOf(Transfer hold) =>
-        TransferView.ParseMetadata(hold.Metadata) is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata
+        ContractViews.ParseMetadata(hold.Metadata) is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata
         && metadata.TryGetProperty("reference", out var reference) && reference.ValueKind == System.Text.Json.JsonValueKind.String
             ? reference.GetString() ?? ""
             : "";
 
     private static LedgerResult Reject(string reason, string detail, Transfer? transfer = null) =>
-        new(LedgerOutcome.Rejected, transfer is null ? null : TransferView.From(transfer), reason, detail);
+        new(LedgerOutcome.Rejected, transfer is null ? null : ContractViews.ToTransferView(transfer), reason, detail);
 
     private static async Task<BatchState> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LedgerRequest> requests, CancellationToken ct)

@@ -14,8 +14,14 @@ public static class HistoryEndpoints
 
     public static RouteGroupBuilder MapHistoryEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/histories", HistoryAsync);
-        api.MapGet("/transfers/{id:guid}", GetTransferAsync);
+        api.MapGet("/histories", HistoryAsync).WithName("History")
+            .WithSummary("My ledger entries, newest first")
+            .WithDescription("Cursor paged (`limit` 1-100, default 20; `cursor` from the previous page's `nextCursor`); `accountId` narrows to one " +
+                "wallet. Amounts are signed from the wallet's side, each with the balance after it. A transfer that settles later is one " +
+                "row under the id the client was given, pending and then posted.");
+        api.MapGet("/transfers/{id:guid}", GetTransferAsync).WithName("GetTransfer")
+            .WithSummary("One transfer")
+            .WithDescription("Only when I own the debited or the credited wallet; anyone else gets 404.");
         return api;
     }
 
@@ -68,6 +74,6 @@ public static class HistoryEndpoints
             .Where(t => t.Id == id && db.Accounts.Any(a =>
                 (a.Id == t.DebitAccountId || a.Id == t.CreditAccountId) && a.OwnerType == "user" && a.OwnerId == userId))
             .FirstOrDefaultAsync(http.RequestAborted);
-        return transfer is null ? TypedResults.NotFound() : TypedResults.Ok(TransferView.From(transfer));
+        return transfer is null ? TypedResults.NotFound() : TypedResults.Ok(ContractViews.ToTransferView(transfer));
     }
 }

@@ -14,9 +14,21 @@ public static class CommunitiesEndpoints
     public static RouteGroupBuilder MapCommunitiesEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/communities").RequireAuthorization().WithTags("Communities");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateCommunity")
+            .WithSummary("Create a savings community")
+            .WithDescription("Name, bio, goal and contribution (Money, one currency), frequency (weekly, biweekly, monthly), payout method " +
+                "(rotation, random, bidding), max members, private or public. The creator becomes its admin; the answer carries " +
+                "the invite code.");
+        group.MapGet("/", ListAsync)
+            .WithName("ListCommunities")
+            .WithSummary("My communities, or public ones")
+            .WithDescription("`?discover=true` lists public communities to join. Cursor paged (`limit`, `cursor`).");
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetCommunity")
+            .WithSummary("A community")
+            .WithDescription("Details, members, the current cycle and progress toward the goal. A private community is visible to its " +
+                "members only (404 otherwise); the invite code only to members.");
         return group;
     }
 

@@ -15,10 +15,23 @@ public static class CyclesEndpoints
     public static RouteGroupBuilder MapCyclesEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/communities/{id:guid}").RequireAuthorization().WithTags("Cycles");
-        group.MapGet("/cycles", ListAsync);
-        group.MapPost("/contributions", ContributeAsync);
-        group.MapPost("/cycles/{number:int}/bids", BidAsync);
-        group.MapPost("/cycles/{number:int}/payout", PayoutAsync);
+        group.MapGet("/cycles", ListAsync)
+            .WithName("ListCycles")
+            .WithSummary("The contribution cycles")
+            .WithDescription("Each cycle: due date, who paid, who is late, who receives the payout. Oldest first, cursor paged.");
+        group.MapPost("/contributions", ContributeAsync)
+            .WithName("Contribute")
+            .WithSummary("Pay my contribution for the current cycle")
+            .WithDescription("From my wallet into the community pot; idempotent per member and cycle (paying twice answers the first " +
+                "contribution). 422 when the wallet does not hold enough.");
+        group.MapPost("/cycles/{number:int}/bids", BidAsync)
+            .WithName("Bid")
+            .WithSummary("Bid for a cycle's payout")
+            .WithDescription("For bidding communities.");
+        group.MapPost("/cycles/{number:int}/payout", PayoutAsync)
+            .WithName("Payout")
+            .WithSummary("Close a cycle and pay out (admin)")
+            .WithDescription("The pot goes to the recipient's wallet.");
         return group;
     }
 

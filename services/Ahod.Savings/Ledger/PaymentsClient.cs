@@ -3,16 +3,13 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ahod.Contracts.Payments;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ahod.Savings.Ledger;
 
-public sealed record LedgerAccount(Guid Id, string Currency);
-
-public sealed record LedgerTransfer(Guid Id, string Status);
-
 /// <summary>What Payments said about a transfer: done (first time or replayed), or refused by a ledger rule.</summary>
-public sealed record TransferOutcome(LedgerTransfer? Transfer, string? RefusalTitle, string? RefusalDetail)
+public sealed record TransferOutcome(TransferView? Transfer, string? RefusalTitle, string? RefusalDetail)
 {
     public bool Succeeded => Transfer is not null;
 }
@@ -21,79 +18,41 @@ public sealed record TransferOutcome(LedgerTransfer? Transfer, string? RefusalTi
 public sealed class PaymentsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Payments' internal (service-to-service) API. Every transfer carries an id derived from what it pays for,
-/// so a retry after a crash or a timeout replays the original instead of moving the money twice.
+/// Payments' internal (service-to-service) API, spoken in Ahod.Contracts' records (<see cref="PaymentsInternalApi"/>). Every
+/// transfer carries an id derived from what it pays for, so a retry after a crash or a timeout replays the original instead
+/// of moving the money twice.
 /// </summary>
 public sealed class PaymentsClient(HttpClient http)
 {
     public const string HttpClientName = "payments";
 
-    public async Task<LedgerAccount> EnsurePotAsync(Guid communityId, string currency, CancellationToken cancellationToken)
+    public async Task<AccountView> EnsurePotAsync(Guid communityId, string currency, CancellationToken cancellationToken)
     {
+        const string what = "open the community pot";
         using var response = await SendAsync(
-            () => http.PostAsJsonAsync("/internal/accounts/pots", new { ownerType = "community", ownerId = communityId, currency }, cancellationToken),
-            "open the community pot");
-        await EnsureSuccessAsync(response, "open the community pot", cancellationToken);
-        return await ReadAccountAsync(response, cancellationToken);
+            () => http.PostAsJsonAsync(PaymentsInternalApi.Pots, new OpenAccountRequest("community", communityId, currency), cancellationToken), what);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+        return await ReadAsync<AccountView>(response, what, cancellationToken);
     }
 
     /// <summary>The user's wallet in <paramref name="currency"/>, or null when they have none.</summary>
-    public async Task<LedgerAccount?> FindWalletAsync(Guid userId, string currency, CancellationToken cancellationToken)
+    public async Task<WalletView?> FindWalletAsync(Guid userId, string currency, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => http.GetAsync($"/internal/users/{userId}/wallets", cancellationToken), "read the wallets");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        await EnsureSuccessAsync(response, "read the wallets", cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var items = json.RootElement.ValueKind == JsonValueKind.Array
-            ? json.RootElement
-            : json.RootElement.TryGetProperty("items", out var i) ? i : json.RootElement.GetProperty("wallets");
-        foreach (var wallet in items.EnumerateArray())
-        {
-            if (string.Equals(wallet.GetProperty("currency").GetString(), currency, StringComparison.Ordinal))
-            {
-                return new LedgerAccount(wallet.GetProperty("id").GetGuid(), currency);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The account's posted balance (credits − debits) in minor units.</summary>
-    public async Task<long> GetBalanceAsync(Guid accountId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() => http.GetAsync($"/internal/accounts/{accountId}", cancellationToken), "read the pot balance");
-        await EnsureSuccessAsync(response, "read the pot balance", cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var root = json.RootElement;
-        foreach (var name in new[] { "posted", "balance", "available" })
-        {
-            if (root.TryGetProperty(name, out var value))
-            {
-                return value.ValueKind == JsonValueKind.Object ? value.GetProperty("amount").GetInt64() : value.GetInt64();
-            }
-        }
-
-        throw new PaymentsUnavailableException("Payments returned an account without a balance.");
+        const string what = "read the wallets";
+        using var response = await SendAsync(() => http.GetAsync(PaymentsInternalApi.WalletsOf(userId), cancellationToken), what);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+        var wallets = await ReadAsync<List<WalletView>>(response, what, cancellationToken);
+        return wallets.FirstOrDefault(w => string.Equals(w.Currency, currency, StringComparison.Ordinal));
     }
 
     public async Task<TransferOutcome> TransferAsync(
         Guid transferId, Guid debitAccountId, Guid creditAccountId, long amount, string currency, string code,
         object? metadata, CancellationToken cancellationToken)
     {
-        var body = new
-        {
-            id = transferId,
-            debitAccountId,
-            creditAccountId,
-            amount = new { amount, currency },
-            code,
-            metadata,
-        };
-        using var response = await SendAsync(() => http.PostAsJsonAsync("/internal/transfers", body, cancellationToken), "move the money");
+        const string what = "move the money";
+        var body = new TransferRequest(transferId, debitAccountId, creditAccountId, new Money(amount, currency), code,
+            metadata is null ? null : JsonSerializer.SerializeToElement(metadata, JsonSerializerOptions.Web));
+        using var response = await SendAsync(() => http.PostAsJsonAsync(PaymentsInternalApi.Transfers, body, cancellationToken), what);
         // 422: a ledger rule (insufficient funds, currency mismatch). 409: this transfer id already paid for a
         // different amount (e.g. the late fee applied after an on-time attempt); neither is retried blindly.
         if (response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Conflict)
@@ -102,10 +61,8 @@ public sealed class PaymentsClient(HttpClient http)
             return new TransferOutcome(null, problem?.Title ?? "The ledger refused the transfer.", problem?.Detail);
         }
 
-        await EnsureSuccessAsync(response, "move the money", cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var status = json.RootElement.TryGetProperty("status", out var s) ? s.GetString() ?? "posted" : "posted";
-        return new TransferOutcome(new LedgerTransfer(json.RootElement.GetProperty("id").GetGuid(), status), null, null);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+        return new TransferOutcome(await ReadAsync<TransferView>(response, what, cancellationToken), null, null);
     }
 
     /// <summary>A name-based (v5-style, SHA-256) UUID: the same purpose always yields the same transfer id.</summary>
@@ -145,10 +102,17 @@ public sealed class PaymentsClient(HttpClient http)
         }
     }
 
-    private static async Task<LedgerAccount> ReadAccountAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return new LedgerAccount(json.RootElement.GetProperty("id").GetGuid(), json.RootElement.GetProperty("currency").GetString()!);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+                ?? throw new PaymentsUnavailableException($"Payments answered an empty body when asked to {what}.");
+        }
+        catch (JsonException e)
+        {
+            throw new PaymentsUnavailableException($"Payments answered a body that is not its contract when asked to {what}.", e);
+        }
     }
 
     private static async Task<ProblemDetails?> TryReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

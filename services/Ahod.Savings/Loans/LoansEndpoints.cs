@@ -53,10 +53,21 @@ public static class LoansEndpoints
     public static RouteGroupBuilder MapLoansEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/loans").RequireAuthorization().WithTags("Loans");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPatch("/{id:guid}", UpdateAsync);
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateLoan")
+            .WithSummary("Track a student loan")
+            .WithDescription("Servicer, principal and balance (Money), interest rate, payments made.");
+        group.MapGet("/", ListAsync)
+            .WithName("ListLoans")
+            .WithSummary("My student loans")
+            .WithDescription("With progress across communities; cursor paged.");
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetLoan")
+            .WithSummary("One of my loans");
+        group.MapPatch("/{id:guid}", UpdateAsync)
+            .WithName("UpdateLoan")
+            .WithSummary("Update one of my loans")
+            .WithDescription("Fields left out stay as they are.");
         return group;
     }
 

@@ -1,37 +1,18 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
 using Microsoft.Extensions.Options;
 
 namespace Ahod.Savings.Membership;
 
-/// <summary>The <c>Email</c> section: a pickup folder (development: the AppHost passes .ahod/mail) or an SMTP server.</summary>
-public sealed class EmailOptions
+/// <summary>Savings' key in the shared <c>Email</c> section (the sender's keys are ServiceDefaults' <c>EmailOptions</c>).</summary>
+public sealed class InviteEmailOptions
 {
-    public const string SectionName = "Email";
-
-    public string? PickupDirectory { get; set; }
-
-    public string? SmtpHost { get; set; }
-
-    public int SmtpPort { get; set; } = 587;
-
-    public string? SmtpUserName { get; set; }
-
-    public string? SmtpPassword { get; set; }
-
-    public string From { get; set; } = "no-reply@ahod.app";
-
     /// <summary>The web app's page that joins with ?community=...&amp;code=...</summary>
     public string JoinUrl { get; set; } = "http://localhost:8080/communities/join";
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(PickupDirectory) || !string.IsNullOrWhiteSpace(SmtpHost);
 }
 
-/// <summary>Sends the invite with System.Net.Mail: .eml files in a pickup folder in development, SMTP otherwise.</summary>
-public sealed class InviteEmailSender(IOptions<EmailOptions> options)
+/// <summary>Writes the invite and sends it with the shared <see cref="EmailSender"/>.</summary>
+public sealed class InviteEmailSender(EmailSender sender, IOptions<InviteEmailOptions> options)
 {
-    public bool IsConfigured => options.Value.IsConfigured;
+    public bool IsConfigured => sender.IsConfigured;
 
     public async Task SendAsync(string to, string communityName, Guid communityId, string inviteCode, CancellationToken cancellationToken)
     {
@@ -44,31 +25,6 @@ public sealed class InviteEmailSender(IOptions<EmailOptions> options)
 
             Or enter this invite code in the app: {inviteCode}
             """;
-        using var message = new MailMessage(settings.From, to, $"Join {communityName} on Ahod", body)
-        {
-            BodyEncoding = System.Text.Encoding.UTF8,
-            // Readable .eml files: the link stays on one line instead of quoted-printable soft breaks.
-            BodyTransferEncoding = TransferEncoding.EightBit,
-        };
-
-        using var client = new SmtpClient();
-        if (!string.IsNullOrWhiteSpace(settings.PickupDirectory))
-        {
-            Directory.CreateDirectory(settings.PickupDirectory);
-            client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
-            client.PickupDirectoryLocation = Path.GetFullPath(settings.PickupDirectory);
-        }
-        else
-        {
-            client.Host = settings.SmtpHost!;
-            client.Port = settings.SmtpPort;
-            client.EnableSsl = true;
-            if (!string.IsNullOrEmpty(settings.SmtpUserName))
-            {
-                client.Credentials = new NetworkCredential(settings.SmtpUserName, settings.SmtpPassword);
-            }
-        }
-
-        await client.SendMailAsync(message, cancellationToken);
+        await sender.SendAsync(to, $"Join {communityName} on Ahod", body, cancellationToken);
     }
 }

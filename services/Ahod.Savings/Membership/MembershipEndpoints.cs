@@ -17,15 +17,37 @@ public static class MembershipEndpoints
     public static RouteGroupBuilder MapMembershipEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/communities/{id:guid}").RequireAuthorization().WithTags("Membership");
-        group.MapPost("/invites", InviteAsync);
-        group.MapPost("/join", JoinAsync);
-        group.MapPost("/leave", LeaveAsync);
-        group.MapPost("/members/{userId:guid}/approve", ApproveAsync);
-        group.MapPost("/members/{userId:guid}/decline", DeclineAsync);
-        group.MapPost("/members/{userId:guid}/promote", PromoteAsync);
-        group.MapPost("/members/{userId:guid}/reinstate", ReinstateAsync);
-        group.MapPatch("/members/me", UpdateMeAsync);
-        group.MapPut("/rotation", SetRotationAsync);
+        group.MapPost("/invites", InviteAsync)
+            .WithName("InviteMember")
+            .WithSummary("Invite someone by email (admin)")
+            .WithDescription("Sends an email with the invite code.");
+        group.MapPost("/join", JoinAsync)
+            .WithName("JoinCommunity")
+            .WithSummary("Join a community")
+            .WithDescription("With the invite code for a private community; a request the admin approves for a public one.");
+        group.MapPost("/leave", LeaveAsync)
+            .WithName("LeaveCommunity")
+            .WithSummary("Leave a community")
+            .WithDescription("A member who has received a payout must first finish contributing.");
+        group.MapPost("/members/{userId:guid}/approve", ApproveAsync)
+            .WithName("ApproveMember")
+            .WithSummary("Approve a join request (admin)");
+        group.MapPost("/members/{userId:guid}/decline", DeclineAsync)
+            .WithName("DeclineMember")
+            .WithSummary("Decline a join request (admin)");
+        group.MapPost("/members/{userId:guid}/promote", PromoteAsync)
+            .WithName("PromoteMember")
+            .WithSummary("Make a member an admin (admin)");
+        group.MapPost("/members/{userId:guid}/reinstate", ReinstateAsync)
+            .WithName("ReinstateMember")
+            .WithSummary("Reinstate a suspended member (admin)");
+        group.MapPatch("/members/me", UpdateMeAsync)
+            .WithName("UpdateMyMembership")
+            .WithSummary("Change my membership settings");
+        group.MapPut("/rotation", SetRotationAsync)
+            .WithName("SetRotation")
+            .WithSummary("Set the payout order (admin)")
+            .WithDescription("For rotation communities: every active member once, in the order given.");
         return group;
     }
 
@@ -48,7 +70,7 @@ public static class MembershipEndpoints
         if (!email.IsConfigured)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Email is not configured.",
-                detail: "Set Email:PickupDirectory or Email:SmtpHost; share the invite code instead.");
+                detail: "Set Email:PickupDirectory or Email:Smtp:Host; share the invite code instead.");
         }
 
         var invite = new Invite

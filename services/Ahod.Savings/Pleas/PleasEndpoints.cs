@@ -27,10 +27,21 @@ public static class PleasEndpoints
     public static RouteGroupBuilder MapPleasEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/communities/{id:guid}/pleas").RequireAuthorization().WithTags("Pleas");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{pleaId:guid}/votes", VoteAsync);
-        group.MapGet("/{pleaId:guid}/votes", ListVotesAsync);
+        group.MapPost("/", CreateAsync)
+            .WithName("CreatePlea")
+            .WithSummary("Ask the group for something")
+            .WithDescription("E.g. an earlier payout; members vote on it.");
+        group.MapGet("/", ListAsync)
+            .WithName("ListPleas")
+            .WithSummary("The community's pleas")
+            .WithDescription("Cursor paged.");
+        group.MapPost("/{pleaId:guid}/votes", VoteAsync)
+            .WithName("VoteOnPlea")
+            .WithSummary("Vote on a plea");
+        group.MapGet("/{pleaId:guid}/votes", ListVotesAsync)
+            .WithName("ListPleaVotes")
+            .WithSummary("The votes on a plea")
+            .WithDescription("Cursor paged.");
         return group;
     }
 

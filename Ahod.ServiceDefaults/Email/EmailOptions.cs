@@ -1,8 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Ahod.Identity.Email;
+namespace Ahod.ServiceDefaults;
 
-/// <summary>The <c>Email</c> section: a pickup folder (development) or an SMTP server.</summary>
+/// <summary>
+/// The <c>Email</c> section every service that sends mail reads: a pickup folder (development: the AppHost's
+/// <c>WithMail()</c> passes .ahod/mail) or an SMTP server (<c>Email:Smtp:Host</c>, ...). A service's own links (e.g.
+/// Identity's <c>Email:VerificationUrl</c>) live beside these keys in its own options.
+/// </summary>
 public sealed class EmailOptions : IValidatableObject
 {
     public const string SectionName = "Email";
@@ -15,16 +19,14 @@ public sealed class EmailOptions : IValidatableObject
     [Required, EmailAddress]
     public string From { get; set; } = "no-reply@ahod.app";
 
-    /// <summary>The web app's page that posts the token to /api/auth/verify-email.</summary>
-    [Required, Url]
-    public string VerificationUrl { get; set; } = "http://localhost:8080/verify-email";
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(PickupDirectory) || !string.IsNullOrWhiteSpace(Smtp.Host);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(PickupDirectory) && string.IsNullOrWhiteSpace(Smtp.Host))
+        if (!IsConfigured)
         {
             yield return new ValidationResult(
-                "Set Email:PickupDirectory (development) or Email:Smtp:Host; without either no verification email can be sent.",
+                "Set Email:PickupDirectory (development) or Email:Smtp:Host; without either no email can be sent.",
                 [nameof(PickupDirectory), "Smtp:Host"]);
         }
     }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Ahod.Identity.Email;
+namespace Ahod.ServiceDefaults;
 
 /// <summary>
 /// Sends mail with System.Net.Mail: SMTP in production, or the pickup-directory delivery method, which
@@ -11,6 +13,8 @@ namespace Ahod.Identity.Email;
 /// </summary>
 public sealed class EmailSender(IOptions<EmailOptions> options)
 {
+    public bool IsConfigured => options.Value.IsConfigured;
+
     public async Task SendAsync(string to, string subject, string textBody, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -40,5 +44,25 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         }
 
         await client.SendMailAsync(message, cancellationToken);
+    }
+}
+
+public static class EmailSenderExtensions
+{
+    /// <summary>
+    /// The one <see cref="EmailSender"/>, configured from the <c>Email</c> section. <paramref name="required"/>: start-up fails
+    /// without a pickup folder or an SMTP host (a service that cannot work without mail); otherwise callers check
+    /// <see cref="EmailSender.IsConfigured"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddEmailSender(this IHostApplicationBuilder builder, bool required)
+    {
+        var options = builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName);
+        if (required)
+        {
+            options.ValidateDataAnnotations().ValidateOnStart();
+        }
+
+        builder.Services.AddSingleton<EmailSender>();
+        return builder;
     }
 }
