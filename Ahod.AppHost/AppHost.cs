@@ -34,13 +34,24 @@ var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithMail("Email__PickupDirectory", "Email__SmtpHost")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
+// Two replicas: SignalR pushes cross between them over the Redis backplane (see services/Ahod.Chat/README.md).
+var chatDb = postgres.AddDatabase(ResourceNames.ChatDb);
+var chat = builder.AddProject<Projects.Ahod_Chat>(ResourceNames.Chat)
+    .WithReference(chatDb).WaitFor(chatDb)
+    .WithReference(redis).WaitFor(redis).WithReference(rabbitmq)
+    .WithReference(identity).WithReference(payments)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithReplicas(2)
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+
 // GDPR export (art. 15/20): Identity collects what every service holding user data has.
-identity.WithReference(payments).WithReference(savings)
-    .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings);
+identity.WithReference(payments).WithReference(savings).WithReference(chat)
+    .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings)
+    .WithEnvironment("Gdpr__Services__2", ResourceNames.Chat);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
 builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
-    .WithReference(identity).WithReference(payments).WithReference(savings)
+    .WithReference(identity).WithReference(payments).WithReference(savings).WithReference(chat)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 

@@ -13,9 +13,11 @@ public static class ResourceNames
     public const string IdentityDb = "identitydb";
     public const string PaymentsDb = "paymentsdb";
     public const string SavingsDb = "savingsdb";
+    public const string ChatDb = "chatdb";
 
     public const string Gateway = "gateway";
     public const string Identity = "identity";
     public const string Payments = "payments";
     public const string Savings = "savings";
+    public const string Chat = "chat";
 }

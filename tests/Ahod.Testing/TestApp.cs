@@ -220,6 +220,16 @@ public sealed class TestApp : IAsyncDisposable
     public IReadOnlyList<string> Instances(string name) =>
         [.. App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(e => e.ResourceId)];
 
+    /// <summary>
+    /// The http address of each instance (replica) itself, behind the one proxied endpoint <see cref="GetEndpoint"/> gives:
+    /// for a test that must reach a given replica (e.g. clients of a SignalR backplane on different replicas).
+    /// </summary>
+    public IReadOnlyList<Uri> InstanceEndpoints(string name) =>
+        [.. App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(e =>
+            e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { Length: > 0 } urls
+                ? new Uri(urls.Split(';')[0].Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal))
+                : throw new InvalidOperationException($"{e.ResourceId} shows no ASPNETCORE_URLS (urls: {string.Join(", ", e.Snapshot.Urls.Select(u => u.Url))})."))];
+
     private IResource Resource(string name) =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.SingleOrDefault(r => r.Name == name)
         ?? throw new ArgumentException($"No resource '{name}' in the app model.", nameof(name));
