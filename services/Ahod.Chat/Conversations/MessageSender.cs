@@ -54,7 +54,7 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
         var now = clock.GetUtcNow();
         var seq = await db.Database.SqlQuery<long>($"""
             UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = {now} WHERE id = {conversationId} RETURNING last_seq AS "Value"
-            """).SingleAsync(ct);
+            """).ToListAsync(ct) is [var next] ? next : throw new InvalidOperationException($"Conversation {conversationId} is gone.");
 
         // Under the row lock a resend racing the first send sees it committed: give the seq back, return the first.
         if (await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } raced)
