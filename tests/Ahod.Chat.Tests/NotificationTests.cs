@@ -76,13 +76,22 @@ public sealed class NotificationTests(ChatAppFixture fixture)
     }
 
     [Fact]
-    public async Task SameEventTwice_NotifiesOnce()
+    public async Task SameEventDeliveredTwice_NotifiesOnce()
     {
         var user = await _api.NewUserAsync();
         var due = new CommunityContributionDue(Guid.NewGuid(), 3, user.Id, 2_500, "USD", DateTimeOffset.UtcNow.AddDays(2));
         await PublishAsync(due);
-        await PublishAsync(due with { });
-        // A later event through the same queue: once it is in, the duplicate before it has been handled too.
+        await _api.NotificationsAsync(user, "community.contribution-due");
+
+        // The relay publishes an outbox row again when it is there again: a redelivery with the same event id.
+        var options = new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(fixture.ChatDb);
+        await using (var db = new ChatDbContext(options.Options))
+        {
+            await db.Database.ExecuteSqlAsync($"DELETE FROM outbox_messages WHERE id = {due.Id}", Ct);
+        }
+
+        await PublishAsync(due);
+        // A later event through the same queue: once it is in, the redelivery before it has been handled too.
         await PublishAsync(new CommunityPayoutMade(Guid.NewGuid(), 3, user.Id, Guid.NewGuid(), 10_000, "USD"));
         await _api.NotificationsAsync(user, "community.payout");
 
@@ -183,8 +192,12 @@ public sealed class NotificationTests(ChatAppFixture fixture)
         var offline = (await _api.NotificationsAsync(b, "chat.message")).Single();
         offline.GetProperty("body").GetString().ShouldBe("are you there?");
 
+        await using var hubA = await _api.ConnectAsync(a);
+        var presenceAtA = new Inbox<PresenceEvent>(hubA, HubEvents.Presence);
         await using var hubB = await _api.ConnectAsync(b);
         var live = new Inbox<MessageResponse>(hubB, HubEvents.Message);
+        // Online once the presence is recorded (a client's start can complete just before that).
+        await presenceAtA.WaitForAsync(p => p.UserId == b.Id && p.Online);
         var online = await _api.PostMessageAsync(a, id, "now you are");
         await live.WaitForAsync(m => m.Id == online.GetProperty("id").GetGuid());
         // A later offline user's notification proves the event after it was handled.
