@@ -37,6 +37,35 @@ public sealed class ChatApi(ChatAppFixture fixture)
         return new TestUser(auth.GetProperty("user").GetProperty("id").GetGuid(), email, auth.GetProperty("accessToken").GetString()!);
     }
 
+    /// <summary>A new account whose email is verified (Payments moves money only for those), signed in again after verifying.</summary>
+    public async Task<TestUser> NewVerifiedUserAsync()
+    {
+        var user = await NewUserAsync();
+        var token = await EventuallyAsync<string>(async () =>
+        {
+            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
+            {
+                var text = await File.ReadAllTextAsync(file, Ct);
+                if (text.Contains($"To: {user.Email}", StringComparison.OrdinalIgnoreCase) &&
+                    System.Text.RegularExpressions.Regex.Match(text, @"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)") is { Success: true } match)
+                {
+                    return Uri.UnescapeDataString(match.Groups["token"].Value);
+                }
+            }
+
+            return null;
+        }, TimeSpan.FromSeconds(30), $"the verification email to {user.Email}");
+        using (var verify = await Client.PostAsJsonAsync("/api/auth/verify-email", new { email = user.Email, token }, Ct))
+        {
+            verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
+        }
+
+        using var signin = await Client.PostAsJsonAsync("/api/auth/signin", new { email = user.Email, password = Password }, Ct);
+        signin.StatusCode.ShouldBe(HttpStatusCode.OK, await signin.Content.ReadAsStringAsync(Ct));
+        var auth = await signin.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return user with { Token = auth.GetProperty("accessToken").GetString()! };
+    }
+
     /// <summary>A direct conversation between two fresh users (retried while Chat has not yet seen the second user's sign-up).</summary>
     public async Task<(TestUser A, TestUser B, Guid ConversationId)> PairAsync()
     {

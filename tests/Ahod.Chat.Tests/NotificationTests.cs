@@ -103,7 +103,7 @@ public sealed class NotificationTests(ChatAppFixture fixture)
     [Fact]
     public async Task Deposit_NotifiesMoneyReceived_ThroughPaymentsRealEvent_AndReadMarksWork()
     {
-        var user = await _api.NewUserAsync();
+        var user = await _api.NewVerifiedUserAsync();
         var walletId = await ChatApi.EventuallyAsync<Guid?>(async () =>
         {
             var wallets = await _api.GetAsync(user, "/api/payments/accounts");
