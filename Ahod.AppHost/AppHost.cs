@@ -42,15 +42,25 @@ var marketplace = builder.AddProject<Projects.Ahod_Marketplace>(ResourceNames.Ma
     .WithMediaDirectory("Marketplace__MediaDirectory")
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 
+// Two replicas: SignalR pushes cross between them over the Redis backplane (see services/Ahod.Chat/README.md).
+var chatDb = postgres.AddDatabase(ResourceNames.ChatDb);
+var chat = builder.AddProject<Projects.Ahod_Chat>(ResourceNames.Chat)
+    .WithReference(chatDb).WaitFor(chatDb)
+    .WithReference(redis).WaitFor(redis).WithReference(rabbitmq)
+    .WithReference(identity).WithReference(payments)
+    .WithEnvironment("InternalApi__Key", internalApiKey)
+    .WithReplicas(2)
+    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+
 // GDPR export (art. 15/20): Identity collects what every service holding user data has.
-identity.WithReference(payments).WithReference(savings).WithReference(marketplace)
+identity.WithReference(payments).WithReference(savings).WithReference(marketplace).WithReference(chat)
     .WithEnvironment("Gdpr__Services__0", ResourceNames.Payments).WithEnvironment("Gdpr__Services__1", ResourceNames.Savings)
-    .WithEnvironment("Gdpr__Services__2", ResourceNames.Marketplace);
+    .WithEnvironment("Gdpr__Services__2", ResourceNames.Marketplace).WithEnvironment("Gdpr__Services__3", ResourceNames.Chat);
 
 // The one public entry point (http://localhost:8080); a route whose service is not deployed answers 503.
 // Every process that validates access tokens asks Redis whether their session was revoked (sign-out, reuse, erasure).
 var gateway = builder.AddProject<Projects.Ahod_Gateway>(ResourceNames.Gateway)
-    .WithReference(redis).WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace)
+    .WithReference(redis).WithReference(identity).WithReference(payments).WithReference(savings).WithReference(marketplace).WithReference(chat)
     .WithDirectHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health").WithRestartOnCrash();
 

@@ -14,6 +14,7 @@ public static class ResourceNames
     public const string PaymentsDb = "paymentsdb";
     public const string SavingsDb = "savingsdb";
     public const string MarketplaceDb = "marketplacedb";
+    public const string ChatDb = "chatdb";
 
     public const string Gateway = "gateway";
     public const string Identity = "identity";
@@ -21,4 +22,5 @@ public static class ResourceNames
     public const string Savings = "savings";
     public const string Marketplace = "marketplace";
     public const string Web = "web";
+    public const string Chat = "chat";
 }

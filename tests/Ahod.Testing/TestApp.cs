@@ -15,7 +15,11 @@ namespace Ahod.Testing;
 public sealed class TestApp : IAsyncDisposable
 {
     /// <summary>Generous: the whole suite runs on two shared cores, and a fixture may start beside others.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    /// <remarks><c>AHOD_TEST_START_TIMEOUT_SECONDS</c> lengthens it on a machine busier still.</remarks>
+    public static readonly TimeSpan StartTimeout =
+        int.TryParse(Environment.GetEnvironmentVariable("AHOD_TEST_START_TIMEOUT_SECONDS"), out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(4);
 
     private TestApp(DistributedApplication app, string stateDirectory, TimeSpan startupTime)
     {
@@ -219,6 +223,16 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The DCP names of the resource's instances (replicas), e.g. <c>payments-abcdefgh</c>.</summary>
     public IReadOnlyList<string> Instances(string name) =>
         [.. App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(e => e.ResourceId)];
+
+    /// <summary>
+    /// The http address of each instance (replica) itself, behind the one proxied endpoint <see cref="GetEndpoint"/> gives:
+    /// for a test that must reach a given replica (e.g. clients of a SignalR backplane on different replicas).
+    /// </summary>
+    public IReadOnlyList<Uri> InstanceEndpoints(string name) =>
+        [.. App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(e =>
+            e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { Length: > 0 } urls
+                ? new Uri(urls.Split(';')[0].Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal))
+                : throw new InvalidOperationException($"{e.ResourceId} shows no ASPNETCORE_URLS (urls: {string.Join(", ", e.Snapshot.Urls.Select(u => u.Url))})."))];
 
     private IResource Resource(string name) =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.SingleOrDefault(r => r.Name == name)

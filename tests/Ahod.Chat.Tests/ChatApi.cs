@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ahod.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Ahod.Chat.Tests;
+
+public sealed record TestUser(Guid Id, string Email, string Token);
+
+/// <summary>Calls the public API through the gateway like the web app does, and opens hub connections like its SignalR client.</summary>
+public sealed class ChatApi(ChatAppFixture fixture)
+{
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>Two minutes, not the harness's 30 s: on a shared two-core machine one sign-up (a deliberate KDF) can take that long.</summary>
+    public HttpClient Client { get; } = WithTimeout(fixture.CreateClient());
+
+    private static HttpClient WithTimeout(HttpClient client)
+    {
+        client.Timeout = TimeSpan.FromMinutes(2);
+        return client;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A new account; waits until Chat has its profile (user.registered), so direct conversations with it can start.</summary>
+    public async Task<TestUser> NewUserAsync(string firstName = "Chat")
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var email = $"chat.{id}@ahod.test";
+        using var signup = await Client.PostAsJsonAsync("/api/auth/signup",
+            new { email, password = Password, passwordConfirmation = Password, userName = $"c_{id}", firstName, lastName = "Tester" }, Ct);
+        signup.StatusCode.ShouldBe(HttpStatusCode.Created, await signup.Content.ReadAsStringAsync(Ct));
+        var auth = await signup.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return new TestUser(auth.GetProperty("user").GetProperty("id").GetGuid(), email, auth.GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>A new account whose email is verified (Payments moves money only for those), signed in again after verifying.</summary>
+    public async Task<TestUser> NewVerifiedUserAsync()
+    {
+        var user = await NewUserAsync();
+        var token = await EventuallyAsync<string>(async () =>
+        {
+            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
+            {
+                var text = await File.ReadAllTextAsync(file, Ct);
+                if (text.Contains($"To: {user.Email}", StringComparison.OrdinalIgnoreCase) &&
+                    System.Text.RegularExpressions.Regex.Match(text, @"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)") is { Success: true } match)
+                {
+                    return Uri.UnescapeDataString(match.Groups["token"].Value);
+                }
+            }
+
+            return null;
+        }, TimeSpan.FromSeconds(30), $"the verification email to {user.Email}");
+        using (var verify = await Client.PostAsJsonAsync("/api/auth/verify-email", new { email = user.Email, token }, Ct))
+        {
+            verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
+        }
+
+        using var signin = await Client.PostAsJsonAsync("/api/auth/signin", new { email = user.Email, password = Password }, Ct);
+        signin.StatusCode.ShouldBe(HttpStatusCode.OK, await signin.Content.ReadAsStringAsync(Ct));
+        var auth = await signin.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return user with { Token = auth.GetProperty("accessToken").GetString()! };
+    }
+
+    /// <summary>A direct conversation between two fresh users (retried while Chat has not yet seen the second user's sign-up).</summary>
+    public async Task<(TestUser A, TestUser B, Guid ConversationId)> PairAsync()
+    {
+        var a = await NewUserAsync("Ada");
+        var b = await NewUserAsync("Bob");
+        var id = await EventuallyAsync<Guid?>(async () =>
+        {
+            using var response = await SendAsync(HttpMethod.Post, "/api/conversations", a.Token, new { type = "direct", userId = b.Id });
+            return response.StatusCode == HttpStatusCode.Created ? (await ReadAsync(response)).GetProperty("id").GetGuid() : null;
+        }, TimeSpan.FromSeconds(30), "Chat to learn of the new user");
+        return (a, b, id!.Value);
+    }
+
+    /// <summary>
+    /// A hub connection as the web app opens it: WebSockets only, no negotiate round trip (see the service README: with
+    /// replicas a negotiate and the socket after it may reach different replicas), the token in the query string.
+    /// </summary>
+    public static HubConnection Hub(Uri baseAddress, string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, "/hubs/chat"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .Build();
+
+    public async Task<HubConnection> ConnectAsync(TestUser user, Uri? to = null)
+    {
+        var hub = Hub(to ?? fixture.Gateway, user.Token);
+        await hub.StartAsync(Ct);
+        return hub;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        Client.SendApiAsync(method, path, token, body, cancellationToken: Ct);
+
+    public async Task<JsonElement> GetAsync(TestUser user, string path)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, user.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        return await ReadAsync(response);
+    }
+
+    public async Task<JsonElement> PostMessageAsync(TestUser user, Guid conversationId, string text, string? clientMessageId = null, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/conversations/{conversationId}/messages", user.Token,
+            new { clientMessageId = clientMessageId ?? Guid.NewGuid().ToString(), text });
+        response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync(Ct));
+        return await ReadAsync(response);
+    }
+
+    /// <summary>The user's notifications of <paramref name="type"/>, once at least <paramref name="count"/> are there.</summary>
+    public async Task<List<JsonElement>> NotificationsAsync(TestUser user, string type, int count = 1) =>
+        (await EventuallyAsync(async () =>
+        {
+            var page = await GetAsync(user, "/api/notifications?limit=100");
+            var found = page.GetProperty("items").EnumerateArray().Where(n => n.GetProperty("type").GetString() == type).ToList();
+            return found.Count >= count ? found : null;
+        }, TimeSpan.FromSeconds(60), $"{count} '{type}' notification(s)"))!;
+
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+    public static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", await response.Content.ReadAsStringAsync(Ct));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(100, Ct);
+        }
+    }
+}
+
+/// <summary>Collects one hub event's payloads so a test can wait for the one it expects.</summary>
+public sealed class Inbox<T>
+{
+    private readonly List<T> _items = [];
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public Inbox(HubConnection hub, string eventName) =>
+        hub.On<T>(eventName, item =>
+        {
+            lock (_items)
+            {
+                _items.Add(item);
+            }
+
+            _signal.Release();
+        });
+
+    public IReadOnlyList<T> Items
+    {
+        get
+        {
+            lock (_items)
+            {
+                return [.. _items];
+            }
+        }
+    }
+
+    public async Task<T> WaitForAsync(Func<T, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (Items.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching event among {Items.Count} received.");
+            }
+
+            await _signal.WaitAsync(left, TestContext.Current.CancellationToken);
+        }
+    }
+}
