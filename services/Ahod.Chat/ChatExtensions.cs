@@ -26,6 +26,9 @@ public static class ChatExtensions
     {
         var services = builder.Services;
         builder.AddJwtBearerDefaults();
+        builder.AddOpenApiDefaults("Ahod Chat", "Conversations (direct, about a listing, per community) and their messages, read receipts and " +
+            "unread counts, and the notification inbox. Live delivery, typing and presence go over the SignalR hub at /hubs/chat " +
+            "(the access token as the access_token query parameter).");
         services.AddHubAccessTokenFromQuery();
 
         builder.AddNpgsqlDataSource(DatabaseName);
@@ -44,7 +47,6 @@ public static class ChatExtensions
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
         services.AddValidation();
-        services.AddOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
         services.AddSingleton<Presence>();

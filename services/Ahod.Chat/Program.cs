@@ -1,5 +1,6 @@
 using Ahod.Chat;
 using Ahod.Chat.Data;
+using Ahod.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -10,7 +11,7 @@ app.MapDefaultEndpoints();
 app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapOpenApi();
+app.MapOpenApiDefaults();
 app.MapChatEndpoints();
 
 await app.MigrateChatDatabaseAsync();

@@ -25,11 +25,14 @@ public static class MarketplaceExtensions
         builder.AddNpgsqlDbContext<MarketplaceDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
         builder.AddRabbitMQClient(ResourceNames.RabbitMq);
 
+        builder.AddOpenApiDefaults("Ahod Marketplace", "Listings for goods, rentals, jobs and services (tutoring, housekeeping, senior care); " +
+            "full-text search with filters and cursor paging; images; requests (buy, rent, apply, hire) with escrow through " +
+            "the requester's wallet; reviews after completion. Browsing published listings needs no token.");
+
         var services = builder.Services;
         services.AddValidation();
         // Minor units and other numbers are JSON numbers: "100" is a 400 naming the field, as the contract says.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
-        services.AddOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
@@ -52,7 +55,7 @@ public static class MarketplaceExtensions
 
     public static WebApplication MapMarketplaceEndpoints(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApiDefaults();
         app.MapListingsEndpoints();
         app.MapImagesEndpoints();
         app.MapMediaEndpoints();

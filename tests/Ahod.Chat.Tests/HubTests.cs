@@ -97,9 +97,8 @@ public sealed class HubTests(ChatAppFixture fixture)
         (await Should.ThrowAsync<Exception>(() => forged.StartAsync(Ct))).Message.ShouldContain("401");
     }
 
-    // Revocation is being added to the shared JWT setup (AddJwtBearerDefaults) on another branch; Chat uses that setup
-    // for the hub too, so this passes once it lands. Until then a signed-out token is still accepted everywhere.
-    [Fact(Skip = "Needs access-token revocation in Ahod.ServiceDefaults' AddJwtBearerDefaults (in progress on another branch).")]
+    // The hub validates the query-string token with the shared JWT setup, session revocation included.
+    [Fact]
     public async Task Connect_WithSignedOutToken_IsRefused()
     {
         var user = await _api.NewUserAsync();

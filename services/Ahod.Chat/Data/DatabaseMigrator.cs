@@ -6,5 +6,5 @@ public static class DatabaseMigrator
     private const long MigrationLockKey = 0x4348_4154_0000_0001; // "CHAT" + 1
 
     public static Task MigrateChatDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
-        app.MigrateUnderAdvisoryLockAsync<ChatDbContext>(MigrationLockKey, cancellationToken);
+        app.MigrateDatabaseAsync<ChatDbContext>(MigrationLockKey, cancellationToken);
 }
