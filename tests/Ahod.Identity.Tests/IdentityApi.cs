@@ -46,6 +46,14 @@ public sealed class IdentityApi(IdentityAppFixture fixture)
     public Task<HttpResponseMessage> PostSignInAsync(string email, string password) =>
         Client.PostAsJsonAsync("/api/auth/signin", new { email, password }, TestContext.Current.CancellationToken);
 
+    /// <summary>A sign-in's status and body, the body without its per-request trace id (everything else must match).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> SignInOutcomeAsync(string email, string password)
+    {
+        using var response = await PostSignInAsync(email, password);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", ""));
+    }
+
     public async Task<Session> SignInAsync(string email, string password = Password)
     {
         using var response = await PostSignInAsync(email, password);

@@ -194,13 +194,28 @@ public sealed class TestApp : IAsyncDisposable
     /// </summary>
     public void Kill(string name)
     {
+        foreach (var process in ServiceProcesses(name))
+        {
+            process.Kill();
+        }
+    }
+
+    /// <summary>
+    /// CPU time (user + system) the resource's processes have used so far: the cost of work, unlike wall-clock time, does
+    /// not grow when the machine is busy with other things.
+    /// </summary>
+    public TimeSpan ProcessorTime(string name) =>
+        ServiceProcesses(name).Aggregate(TimeSpan.Zero, (sum, process) => sum + process.TotalProcessorTime);
+
+    /// <summary>Each instance's own process (for a project: the service itself, under the <c>dotnet run</c> DCP started).</summary>
+    private IEnumerable<Process> ServiceProcesses(string name)
+    {
         foreach (var e in App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)))
         {
             if (e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value &&
                 int.TryParse(value.ToString(), out var pid))
             {
-                var target = ProcessTree.Descendants(pid).LastOrDefault(pid);
-                Process.GetProcessById(target).Kill();
+                yield return Process.GetProcessById(ProcessTree.Descendants(pid).LastOrDefault(pid));
             }
         }
     }

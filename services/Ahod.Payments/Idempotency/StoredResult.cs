@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
+using Ahod.Payments.Ledger;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,8 +17,22 @@ public sealed class StoredResult<TBody>(StoredResponse response) : IResult, IEnd
 
     public int? StatusCode => Response.Status;
 
-    public Task ExecuteAsync(HttpContext httpContext) =>
-        Results.Text(Response.Body, Response.ContentType, System.Text.Encoding.UTF8, Response.Status).ExecuteAsync(httpContext);
+    /// <summary>
+    /// Writes the stored bytes; a problem gets this request's <c>instance</c> and <c>traceId</c> (a replay points to the
+    /// replay's trace), like every other ProblemDetails. A stored success is written byte for byte.
+    /// </summary>
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var body = Response.Body;
+        if (Response.ContentType == ApiResponses.ProblemJson && JsonNode.Parse(body) is JsonObject problem)
+        {
+            problem["instance"] = httpContext.Request.Path.Value;
+            problem[ProblemDetailsExtensions.TraceIdKey] = ProblemDetailsExtensions.TraceIdOf(httpContext);
+            body = problem.ToJsonString(ApiJson.Options);
+        }
+
+        return Results.Text(body, Response.ContentType, System.Text.Encoding.UTF8, Response.Status).ExecuteAsync(httpContext);
+    }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

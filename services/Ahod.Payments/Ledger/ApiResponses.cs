@@ -50,28 +50,6 @@ internal static class ApiResponses
             result.Detail ?? "Refused.", result.Reason, result.Transfer?.Id),
     };
 
-    /// <summary>
-    /// The stored response; a problem gets this request's <c>instance</c> and <c>traceId</c> (a replay points to the
-    /// replay's trace), like every other ProblemDetails.
-    /// </summary>
-    public static IResult ToResult(StoredResponse response) => new StoredResult(response);
-
-    private sealed class StoredResult(StoredResponse response) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var body = response.Body;
-            if (response.ContentType == ProblemJson && System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject problem)
-            {
-                problem["instance"] = httpContext.Request.Path.Value;
-                problem[ProblemDetailsExtensions.TraceIdKey] = ProblemDetailsExtensions.TraceIdOf(httpContext);
-                body = problem.ToJsonString(ApiJson.Options);
-            }
-
-            return Results.Text(body, response.ContentType, System.Text.Encoding.UTF8, response.Status).ExecuteAsync(httpContext);
-        }
-    }
-
     private static readonly Dictionary<string, string> Titles = new()
     {
         [LedgerReasons.InsufficientFunds] = "Insufficient funds.",
