@@ -170,7 +170,9 @@ public sealed class Inbox<T>
         {
             lock (_items)
             {
-                _items.Add(item);
+                // SignalR's JSON protocol hands out a JsonElement over a pooled buffer that is reused after the
+                // handler returns: keep a copy, or a later read sees another message's bytes.
+                _items.Add(item is JsonElement element ? (T)(object)element.Clone() : item);
             }
 
             _signal.Release();
