@@ -15,6 +15,13 @@ namespace Ahod.Hosting;
 /// </summary>
 public static class ServerBuilderExtensions
 {
+    /// <summary>
+    /// Aspire runs a resource's health checks without a timeout of its own: one attempt that hangs (a socket DCP's
+    /// proxy accepted while the server was still booting) would leave the resource "Unknown" for good. With this
+    /// bound it becomes Unhealthy and is checked again.
+    /// </summary>
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
+
     /// <param name="port">The port in development (the proxy DCP puts in front of the server); tests randomize it.</param>
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, int? port = null)
     {
@@ -34,7 +41,8 @@ public static class ServerBuilderExtensions
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."),
             name: healthCheck,
-            configure: c => c.ConnectionString += ";Database=postgres;Timeout=3;Pooling=false");
+            configure: c => c.ConnectionString += ";Database=postgres;Timeout=3;Pooling=false",
+            timeout: HealthCheckTimeout);
 
         List<object> extra = builder.IsEphemeral() ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
         return builder.AddResource(server)
@@ -77,7 +85,7 @@ public static class ServerBuilderExtensions
         OnConnectionString(builder, server, value => connectionString = value);
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."), name: healthCheck);
+            _ => connectionString ?? throw new InvalidOperationException($"'{name}' has no connection string yet."), name: healthCheck, timeout: HealthCheckTimeout);
 
         List<object> extra = builder.IsEphemeral() ? ["appendonly no", "save \"\""] : [];
         return builder.AddResource(server)
@@ -117,7 +125,7 @@ public static class ServerBuilderExtensions
         OnConnectionString(builder, server, value => connectionString = value);
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheck, _ => new AmqpLoginHealthCheck(() => connectionString), HealthStatus.Unhealthy, tags: null));
+            healthCheck, _ => new AmqpLoginHealthCheck(() => connectionString), HealthStatus.Unhealthy, tags: null, HealthCheckTimeout));
 
         var epmdEndpoint = epmd.GetEndpoint("tcp");
         var rabbitmq = builder.AddResource(server)
@@ -206,7 +214,8 @@ public static class ServerBuilderExtensions
             };
             try
             {
-                await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+                // WaitAsync: the attempt is abandoned at the check's timeout even if the client stops watching the token.
+                await using var connection = await factory.CreateConnectionAsync(cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return HealthCheckResult.Healthy();
             }
             catch (Exception e) when (e is not OperationCanceledException)
