@@ -43,6 +43,20 @@ elif [ "$web_status" -ne 0 ] || [ ! -e "$web_report" ]; then
 fi
 if [ "$web_status" -ne 0 ]; then status=1; fi
 
+# Where the CPU went: each test app writes its resources' CPU seconds when it stops (tests/Ahod.Testing CpuReport).
+if [ -s "$results/cpu.tsv" ]; then
+  echo
+  echo "CPU seconds of the test apps, by resource:"
+  # A test process's line is its total so far: the last one per assembly counts.
+  awk -F'\t' '$2 == "test process" { tp[$1] = $3 > tp[$1] ? $3 : tp[$1]; next } { cpu[$2] += $3; n[$2]++ }
+    END { for (a in tp) { cpu["test process"] += tp[a]; n["test process"]++ }
+          for (r in cpu) printf "  %8.1f  %-14s (%d instances)\n", cpu[r], r, n[r] }' "$results/cpu.tsv" | sort -rn
+  echo "by test assembly (and the apps' start times in s):"
+  awk -F'\t' '$2 == "test process" { tp[$1] = $3 > tp[$1] ? $3 : tp[$1] } $2 != "test process" { cpu[$1] += $3 }
+    !(($1 SUBSEP $4) in seen) { seen[$1 SUBSEP $4] = 1; starts[$1] = starts[$1] " " $4 }
+    END { for (a in tp) printf "  %8.1f  %s (starts:%s)\n", cpu[a] + tp[a], a, starts[a] }' "$results/cpu.tsv" | sort -rn
+fi
+
 echo
 echo "test result files: $files"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -24,6 +24,8 @@ export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_MNESIA_BASE="$root/mnesia" RABBITMQ_LOG_BASE="$root/log"
 export RABBITMQ_CONFIG_FILE="$root/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$root/enabled_plugins"
 export ERL_EPMD_ADDRESS=127.0.0.1
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}"
+# +sbwt none...: idle Erlang schedulers sleep instead of spinning, which on a small machine shared with the
+# services (and in tests, with other brokers) burns CPU they need; RabbitMQ recommends it for shared CPUs.
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false -kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
 export RABBITMQ_CTL_ERL_ARGS="-start_epmd false"
 exec "$server"

@@ -31,7 +31,9 @@ public sealed class BadInputTests(PaymentsAppFixture fixture)
         var recipient = await _api.NewUserAsync(fund: 1000);
         var body = template.Replace("{from}", sender.WalletId.ToString()).Replace("{to}", recipient.Id.ToString())
             .Replace("{self}", sender.Id.ToString()).Replace("{theirs}", recipient.WalletId.ToString());
-        var transfersBefore = await _api.ScalarAsync<long>("SELECT count(*) FROM transfers");
+        // Other tests run beside this one: count only the transfers that touch these two users' wallets.
+        const string Touching = "SELECT count(*) FROM transfers WHERE debit_account_id IN ($1, $2) OR credit_account_id IN ($1, $2)";
+        var transfersBefore = await _api.ScalarAsync<long>(Touching, sender.WalletId, recipient.WalletId);
 
         using var response = await _api.SendAsync(HttpMethod.Post, "/api/payments/send", sender.Token, body, Guid.NewGuid().ToString());
 
@@ -40,7 +42,7 @@ public sealed class BadInputTests(PaymentsAppFixture fixture)
         problem.GetProperty("status").GetInt32().ShouldBe(status);
         (await _api.WalletAsync(sender)).Available.Amount.ShouldBe(1000);
         (await _api.WalletAsync(recipient)).Available.Amount.ShouldBe(1000);
-        (await _api.ScalarAsync<long>("SELECT count(*) FROM transfers")).ShouldBe(transfersBefore);
+        (await _api.ScalarAsync<long>(Touching, sender.WalletId, recipient.WalletId)).ShouldBe(transfersBefore);
     }
 
     [Fact]

@@ -3,8 +3,6 @@ using Ahod.Payments.Tests;
 using Ahod.Testing;
 
 [assembly: AssemblyFixture(typeof(PaymentsAppFixture))]
-// Some tests stop RabbitMQ or kill Payments: they must not pull the ground from under others running beside them.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace Ahod.Payments.Tests;
 

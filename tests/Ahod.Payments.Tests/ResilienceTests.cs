@@ -7,6 +7,11 @@ using RabbitMQ.Client.Events;
 
 namespace Ahod.Payments.Tests;
 
+/// <summary>These tests kill Payments and stop RabbitMQ: they run alone, after the parallel tests.</summary>
+[CollectionDefinition(nameof(ResilienceTests), DisableParallelization = true)]
+public sealed class ResilienceCollection;
+
+[Collection(nameof(ResilienceTests))]
 public sealed class ResilienceTests(PaymentsAppFixture fixture)
 {
     private readonly PaymentsApi _api = new(fixture);

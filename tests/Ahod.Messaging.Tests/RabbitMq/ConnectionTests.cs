@@ -30,7 +30,12 @@ public sealed class ConnectionTests(MessagingFixture fixture)
     private static async Task<HealthReport> CheckAsync(string connectionString)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:rabbitmq"] = connectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:rabbitmq"] = connectionString,
+            // One attempt: the client's default five retries with backoff would make the refused case take 30 s.
+            ["Aspire:RabbitMQ:Client:MaxConnectRetryCount"] = "0",
+        });
         builder.AddRabbitMQClient("rabbitmq");
         using var host = builder.Build();
         return await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
