@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# How long the whole app takes from a built tree to every resource healthy, beside RabbitMQ's own boot time in the
+# same run (the slowest server, and the floor for the whole app), and what the app holds in memory once idle.
+# Usage: bash bench/startup.sh [idle seconds, default 30]. Runs Ahod.AppHost as `dotnet run` would (its build output,
+# random ports, a throwaway state folder); build first (`dotnet build Ahod.sln`, or -c Release and CONFIGURATION=Release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+idle="${1:-30}"
+configuration="${CONFIGURATION:-Debug}"
+dll="Ahod.AppHost/bin/$configuration/net10.0/Ahod.AppHost.dll"
+[ -f "$dll" ] || { echo "build first: $dll is missing" >&2; exit 1; }
+state="$(mktemp -d /tmp/ahod-startup.XXXXXX)"; chmod 755 "$state"
+log="$state/apphost.log"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+export ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+# The baseline: RabbitMQ alone, first boot on an empty data folder (as the app's ephemeral one), until it listens.
+rabbit_dir="$state/rabbit-alone"; epmd_port="$(free_port)"; amqp_port="$(free_port)"
+epmd -port "$epmd_port" -address 127.0.0.1 & epmd_pid=$!
+start_ms=$(date +%s%3N)
+RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$(free_port)" ERL_EPMD_PORT="$epmd_port" RABBITMQ_DEFAULT_USER=bench \
+  RABBITMQ_DEFAULT_PASS=bench bash Ahod.Hosting/scripts/rabbitmq.sh "$rabbit_dir" > "$state/rabbit-alone.log" 2>&1 & rabbit_pid=$!
+until (echo > "/dev/tcp/127.0.0.1/$amqp_port") 2>/dev/null; do sleep 0.1; done
+rabbit_ms=$(( $(date +%s%3N) - start_ms ))
+kill "$rabbit_pid" 2>/dev/null; pkill -f -- "$rabbit_dir" || true; wait "$rabbit_pid" 2>/dev/null || true; kill "$epmd_pid"; wait "$epmd_pid" 2>/dev/null || true
+
+(cd Ahod.AppHost && exec dotnet "bin/$configuration/net10.0/Ahod.AppHost.dll" --DcpPublisher:RandomizePorts=true \
+  "--Ahod:StateDirectory=$state" --Ahod:Ephemeral=true) > "$log" 2>&1 &
+host=$!
+trap 'kill -INT $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$state"' EXIT
+for _ in $(seq 1 600); do grep -q "All resources healthy in" "$log" && break; kill -0 $host 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.5; done
+healthy="$(grep -o 'All resources healthy in [0-9.]* s' "$log" | head -n 1)"
+[ -n "$healthy" ] || { echo "not healthy within 300 s:"; tail -n 40 "$log"; exit 1; }
+sleep "$idle"
+# Every process of the app: DCP (it watches the AppHost's pid), its children, and the servers (by their state folder).
+pids="$(for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -p $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un)"
+pss=0; for p in $pids; do v=$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0); pss=$((pss + ${v:-0})); done
+echo "configuration: $configuration; cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$healthy (AppHost start to every resource healthy)"
+echo "RabbitMQ alone, first boot until it listens: $((rabbit_ms / 1000)).$(( (rabbit_ms % 1000) / 100 )) s (same run, before the app)"
+echo "idle memory after ${idle} s: $((pss / 1024)) MiB PSS in $(echo "$pids" | wc -w) processes"
