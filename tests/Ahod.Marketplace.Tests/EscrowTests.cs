@@ -58,11 +58,11 @@ public sealed class EscrowTests(MarketplaceAppFixture fixture)
         {
             var request = await _api.GetAsync(requester, $"/api/requests/{requestId}");
             var status = request.GetProperty("status").GetString();
-            var (available, pending) = (await EventuallyAsync<(long, long, TestContext.Current.CancellationToken)?>(async () =>
+            var (available, pending) = (await EventuallyAsync<(long, long)?>(async () =>
             {
                 var b = await _api.BalancesAsync(requester);
                 return b.Available is Fund or Fund - Price ? b : null;
-            }, TimeSpan.FromSeconds(30), "the requester's wallet to settle"))!.Value;
+            }, TimeSpan.FromSeconds(30), "the requester's wallet to settle", TestContext.Current.CancellationToken))!.Value;
             pending.ShouldBe(0L);
             if (status == "completed")
             {
