@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,8 @@ public static class JwtBearerDefaultsExtensions
     /// The one way Ahod validates Identity's access tokens (the gateway, every service, Identity itself): issuer,
     /// audience, lifetime (30 s skew), asymmetric signature against the cached JWKS (or the keys registered as
     /// <see cref="ISigningKeys"/> first), and a session (<c>sid</c>) that has not ended (<see cref="SessionRevocation"/>,
-    /// which needs the <c>redis</c> connection string). Claims keep their JWT names ("sub", "roles").
+    /// which needs the <c>redis</c> connection string). Claims keep their JWT names ("sub", "roles"). Registers the
+    /// <see cref="EmailVerified"/> policy.
     /// </summary>
     public static IHostApplicationBuilder AddJwtBearerDefaults(this IHostApplicationBuilder builder)
     {
@@ -26,7 +28,8 @@ public static class JwtBearerDefaultsExtensions
 
         builder.Services.AddHttpClient(JwksHttpClientName);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(EmailVerified.AddPolicy);
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, EmailVerified.ProblemResultHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ISigningKeys>(services => new JwksCache(
             services.GetRequiredService<IHttpClientFactory>(),

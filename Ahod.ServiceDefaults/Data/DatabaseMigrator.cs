@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ahod.ServiceDefaults;
@@ -23,6 +25,9 @@ public static class DatabaseMigrator
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({advisoryLockKey})", cancellationToken);
             try
             {
+                // EF reads the history table before it creates it: on a fresh database that read fails and is logged as an
+                // error, although nothing is wrong. Creating the (empty) table first keeps a first start free of failures.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
             finally

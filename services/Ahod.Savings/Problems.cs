@@ -29,18 +29,4 @@ internal static class Problems
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "One or more fields are invalid.");
-
-    /// <summary>Money-moving POSTs must name their attempt, so a retried request is recognised as one.</summary>
-    public static bool TryGetIdempotencyKey(HttpRequest request, out string key, out ValidationProblem? problem)
-    {
-        key = request.Headers["Idempotency-Key"].ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
-        {
-            problem = Invalid("Idempotency-Key", "Required header (1-255 characters), e.g. a UUID generated once per attempt.");
-            return false;
-        }
-
-        problem = null;
-        return true;
-    }
 }

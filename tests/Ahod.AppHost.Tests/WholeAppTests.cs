@@ -7,6 +7,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static Ahod.Testing.Eventually;
 
 [assembly: AssemblyFixture(typeof(WholeAppFixture))]
 
@@ -110,7 +111,8 @@ public sealed class WholeAppTests(WholeAppFixture fixture)
         fixture.App.Kill("savings");
 
         var clock = Stopwatch.StartNew();
-        await Eventually(() => Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings")), TestApp.StartTimeout);
+        await EventuallyAsync(() => Task.FromResult(Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings"))),
+            TestApp.StartTimeout, () => "savings restarted under a new process and healthy", Ct);
         TestContext.Current.SendDiagnosticMessage($"savings healthy again {clock.Elapsed.TotalSeconds:0.0} s after kill -9");
         using var client = fixture.App.CreateHttpClient("savings");
         (await client.GetAsync("/health", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -121,14 +123,4 @@ public sealed class WholeAppTests(WholeAppFixture fixture)
 
     private static bool IsHealthy(ResourceEvent e) =>
         e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
-
-    private static async Task Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "condition not met in time");
-            await Task.Delay(200, Ct);
-        }
-    }
 }

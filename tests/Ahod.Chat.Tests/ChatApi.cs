@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ahod.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Chat.Tests;
 
@@ -12,7 +13,7 @@ public sealed record TestUser(Guid Id, string Email, string Token);
 /// <summary>Calls the public API through the gateway like the web app does, and opens hub connections like its SignalR client.</summary>
 public sealed class ChatApi(ChatAppFixture fixture)
 {
-    public const string Password = "correct horse battery staple";
+    public const string Password = TestAccounts.Password;
 
     /// <summary>Two minutes, not the harness's 30 s: on a shared two-core machine one sign-up (a deliberate KDF) can take that long.</summary>
     public HttpClient Client { get; } = WithTimeout(fixture.CreateClient());
@@ -41,29 +42,14 @@ public sealed class ChatApi(ChatAppFixture fixture)
     public async Task<TestUser> NewVerifiedUserAsync()
     {
         var user = await NewUserAsync();
-        var token = await EventuallyAsync<string>(async () =>
-        {
-            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
-            {
-                var text = await File.ReadAllTextAsync(file, Ct);
-                if (text.Contains($"To: {user.Email}", StringComparison.OrdinalIgnoreCase) &&
-                    System.Text.RegularExpressions.Regex.Match(text, @"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)") is { Success: true } match)
-                {
-                    return Uri.UnescapeDataString(match.Groups["token"].Value);
-                }
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(30), $"the verification email to {user.Email}");
+        var token = await TestAccounts.ReadVerificationTokenAsync(fixture.MailDirectory, user.Email, TimeSpan.FromSeconds(30), Ct);
         using (var verify = await Client.PostAsJsonAsync("/api/auth/verify-email", new { email = user.Email, token }, Ct))
         {
             verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
         }
 
-        using var signin = await Client.PostAsJsonAsync("/api/auth/signin", new { email = user.Email, password = Password }, Ct);
-        signin.StatusCode.ShouldBe(HttpStatusCode.OK, await signin.Content.ReadAsStringAsync(Ct));
-        var auth = await signin.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return user with { Token = auth.GetProperty("accessToken").GetString()! };
+        var (_, accessToken) = await TestAccounts.SignInAsync(Client, user.Email, Ct);
+        return user with { Token = accessToken };
     }
 
     /// <summary>A direct conversation between two fresh users (retried while Chat has not yet seen the second user's sign-up).</summary>
@@ -75,7 +61,7 @@ public sealed class ChatApi(ChatAppFixture fixture)
         {
             using var response = await SendAsync(HttpMethod.Post, "/api/conversations", a.Token, new { type = "direct", userId = b.Id });
             return response.StatusCode == HttpStatusCode.Created ? (await ReadAsync(response)).GetProperty("id").GetGuid() : null;
-        }, TimeSpan.FromSeconds(30), "Chat to learn of the new user");
+        }, TimeSpan.FromSeconds(30), "Chat to learn of the new user", Ct);
         return (a, b, id!.Value);
     }
 
@@ -137,25 +123,6 @@ public sealed class ChatApi(ChatAppFixture fixture)
     {
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", await response.Content.ReadAsStringAsync(Ct));
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(100, Ct);
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Chat.Tests;
 
@@ -145,11 +146,11 @@ public sealed class ConversationTests(ChatAppFixture fixture)
     {
         var (a, b, first) = await _api.PairAsync();
         var c = await _api.NewUserAsync("Cy");
-        var second = (await ChatApi.EventuallyAsync<Guid?>(async () =>
+        var second = (await EventuallyAsync<Guid?>(async () =>
         {
             using var response = await _api.SendAsync(HttpMethod.Post, "/api/conversations", a.Token, new { type = "direct", userId = c.Id });
             return response.StatusCode == HttpStatusCode.Created ? (await ChatApi.ReadAsync(response)).GetProperty("id").GetGuid() : null;
-        }, TimeSpan.FromSeconds(30), "Chat to learn of the user"))!.Value;
+        }, TimeSpan.FromSeconds(30), "Chat to learn of the user", TestContext.Current.CancellationToken))!.Value;
         await _api.PostMessageAsync(c, second, "from cy");
         await _api.PostMessageAsync(b, first, "one");
         await _api.PostMessageAsync(b, first, "two");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ahod.Testing;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Chat.Tests;
 
@@ -19,16 +20,16 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
     public async Task EventsWhileChatIsDown_WaitInItsQueue_AndBecomeNotificationsWhenItIsBack()
     {
         var user = await _api.NewVerifiedUserAsync();
-        var walletId = await ChatApi.EventuallyAsync<Guid?>(async () =>
+        var walletId = await EventuallyAsync<Guid?>(async () =>
         {
             var wallets = await _api.GetAsync(user, "/api/payments/accounts");
             return wallets.EnumerateArray().Select(w => (Guid?)w.GetProperty("id").GetGuid()).FirstOrDefault();
-        }, TimeSpan.FromSeconds(30), "the wallet");
-        await ChatApi.EventuallyAsync<object>(async () =>
+        }, TimeSpan.FromSeconds(30), "the wallet", TestContext.Current.CancellationToken);
+        await EventuallyAsync<object>(async () =>
         {
             using var probe = await _api.SendAsync(HttpMethod.Post, "/api/conversations", user.Token, new { type = "direct", userId = Guid.NewGuid() });
             return probe.StatusCode == HttpStatusCode.NotFound ? new object() : null;
-        }, TimeSpan.FromSeconds(30), "chat to answer");
+        }, TimeSpan.FromSeconds(30), "chat to answer", TestContext.Current.CancellationToken);
 
         await fixture.App.StopResourceAsync("chat", Ct);
         try
@@ -38,11 +39,11 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
                 Guid.NewGuid().ToString(), Ct);
             deposit.IsSuccessStatusCode.ShouldBeTrue(await deposit.Content.ReadAsStringAsync(Ct));
             // The deposit settled in Payments while Chat was away.
-            await ChatApi.EventuallyAsync<object>(async () =>
+            await EventuallyAsync<object>(async () =>
             {
                 var wallets = await _api.GetAsync(user, "/api/payments/accounts");
                 return wallets.EnumerateArray().Any(w => w.GetProperty("available").GetProperty("amount").GetInt64() == 1_234) ? new object() : null;
-            }, TimeSpan.FromSeconds(30), "the deposit to settle");
+            }, TimeSpan.FromSeconds(30), "the deposit to settle", TestContext.Current.CancellationToken);
         }
         finally
         {
@@ -50,7 +51,7 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
             await fixture.App.WaitForHealthyAsync("chat", cancellationToken: Ct);
         }
 
-        var received = await ChatApi.EventuallyAsync<List<JsonElement>>(async () =>
+        var received = await EventuallyAsync<List<JsonElement>>(async () =>
         {
             using var response = await _api.SendAsync(HttpMethod.Get, "/api/notifications", user.Token);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -60,7 +61,7 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
 
             var items = (await ChatApi.ReadAsync(response)).GetProperty("items").EnumerateArray().Where(n => n.GetProperty("type").GetString() == "payment.received").ToList();
             return items.Count > 0 ? items : null;
-        }, TimeSpan.FromSeconds(90), "the notification after Chat came back");
+        }, TimeSpan.FromSeconds(90), "the notification after Chat came back", TestContext.Current.CancellationToken);
         received.Single().GetProperty("data").GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(1_234);
     }
 }

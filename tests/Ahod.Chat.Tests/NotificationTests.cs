@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using Ahod.Testing;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Chat.Tests;
 
@@ -104,11 +105,11 @@ public sealed class NotificationTests(ChatAppFixture fixture)
     public async Task Deposit_NotifiesMoneyReceived_ThroughPaymentsRealEvent_AndReadMarksWork()
     {
         var user = await _api.NewVerifiedUserAsync();
-        var walletId = await ChatApi.EventuallyAsync<Guid?>(async () =>
+        var walletId = await EventuallyAsync<Guid?>(async () =>
         {
             var wallets = await _api.GetAsync(user, "/api/payments/accounts");
             return wallets.EnumerateArray().Select(w => (Guid?)w.GetProperty("id").GetGuid()).FirstOrDefault();
-        }, TimeSpan.FromSeconds(30), "the wallet");
+        }, TimeSpan.FromSeconds(30), "the wallet", TestContext.Current.CancellationToken);
         using (var deposit = await _api.Client.SendApiAsync(HttpMethod.Post, "/api/payments/deposit", user.Token,
                    new { accountId = walletId, amount = new { amount = 4_200, currency = "USD" }, source = new { type = "card", token = "tok_sandbox_success" } },
                    Guid.NewGuid().ToString(), Ct))
@@ -177,11 +178,11 @@ public sealed class NotificationTests(ChatAppFixture fixture)
             leave.IsSuccessStatusCode.ShouldBeTrue(await leave.Content.ReadAsStringAsync(Ct));
         }
 
-        await ChatApi.EventuallyAsync<object>(async () =>
+        await EventuallyAsync<object>(async () =>
         {
             using var response = await _api.SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}", member.Token);
             return response.StatusCode == HttpStatusCode.NotFound ? new object() : null;
-        }, TimeSpan.FromSeconds(30), "the member who left to lose access");
+        }, TimeSpan.FromSeconds(30), "the member who left to lose access", TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -202,11 +203,11 @@ public sealed class NotificationTests(ChatAppFixture fixture)
         await live.WaitForAsync(m => m.Id == online.GetProperty("id").GetGuid());
         // A later offline user's notification proves the event after it was handled.
         var c = await _api.NewUserAsync();
-        var withC = (await ChatApi.EventuallyAsync<Guid?>(async () =>
+        var withC = (await EventuallyAsync<Guid?>(async () =>
         {
             using var response = await _api.SendAsync(HttpMethod.Post, "/api/conversations", a.Token, new { type = "direct", userId = c.Id });
             return response.StatusCode == HttpStatusCode.Created ? (await ChatApi.ReadAsync(response)).GetProperty("id").GetGuid() : null;
-        }, TimeSpan.FromSeconds(30), "Chat to learn of the user"))!.Value;
+        }, TimeSpan.FromSeconds(30), "Chat to learn of the user", TestContext.Current.CancellationToken))!.Value;
         await _api.PostMessageAsync(a, withC, "marker");
         await _api.NotificationsAsync(c, "chat.message");
         (await _api.NotificationsAsync(b, "chat.message")).Count.ShouldBe(1);
@@ -230,11 +231,11 @@ public sealed class NotificationTests(ChatAppFixture fixture)
             erase.IsSuccessStatusCode.ShouldBeTrue(await erase.Content.ReadAsStringAsync(Ct));
         }
 
-        await ChatApi.EventuallyAsync<object>(async () =>
+        await EventuallyAsync<object>(async () =>
         {
             var history = await _api.GetAsync(b, $"/api/conversations/{id}/messages");
             return history.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("senderId").GetGuid() == a.Id && m.GetProperty("text").GetString() == "") ? new object() : null;
-        }, TimeSpan.FromSeconds(30), "the erased user's text to go");
+        }, TimeSpan.FromSeconds(30), "the erased user's text to go", TestContext.Current.CancellationToken);
         var conversation = await _api.GetAsync(b, $"/api/conversations/{id}");
         conversation.GetProperty("title").GetString().ShouldBe("deleted user");
         (await _api.GetAsync(b, $"/api/conversations/{id}/messages")).GetProperty("items").EnumerateArray()

@@ -1,5 +1,7 @@
+using Ahod.Testing;
 using System.Net;
 using System.Text.Json;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Marketplace.Tests;
 
@@ -41,11 +43,11 @@ public sealed class EscrowTests(MarketplaceAppFixture fixture)
         // Expired holds come back as accepted requests once Payments expires them.
         foreach (var (requestId, ending, requester) in outcomes.Where(o => o.Ending == Ending.Expired))
         {
-            await MarketApi.EventuallyAsync(async () =>
+            await EventuallyAsync(async () =>
             {
                 var r = await _api.GetAsync(requester, $"/api/requests/{requestId}");
                 return r.GetProperty("status").GetString() == "accepted" ? r : (JsonElement?)null;
-            }, MarketplaceAppFixture.HoldTimeout + TimeSpan.FromSeconds(60), "the expired hold to put the request back to accepted");
+            }, MarketplaceAppFixture.HoldTimeout + TimeSpan.FromSeconds(60), "the expired hold to put the request back to accepted", TestContext.Current.CancellationToken);
             var after = await _api.GetAsync(requester, $"/api/requests/{requestId}");
             after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("expired");
         }
@@ -56,11 +58,11 @@ public sealed class EscrowTests(MarketplaceAppFixture fixture)
         {
             var request = await _api.GetAsync(requester, $"/api/requests/{requestId}");
             var status = request.GetProperty("status").GetString();
-            var (available, pending) = (await MarketApi.EventuallyAsync<(long, long)?>(async () =>
+            var (available, pending) = (await EventuallyAsync<(long, long)?>(async () =>
             {
                 var b = await _api.BalancesAsync(requester);
                 return b.Available is Fund or Fund - Price ? b : null;
-            }, TimeSpan.FromSeconds(30), "the requester's wallet to settle"))!.Value;
+            }, TimeSpan.FromSeconds(30), "the requester's wallet to settle", TestContext.Current.CancellationToken))!.Value;
             pending.ShouldBe(0L);
             if (status == "completed")
             {
@@ -128,25 +130,10 @@ public sealed class EscrowTests(MarketplaceAppFixture fixture)
         return (id, ending, requester);
     }
 
-    /// <summary>Payments' invariants in SQL (as Payments' own tests check them): counters equal entries, no wallet below zero, every currency sums to zero.</summary>
+    /// <summary>Payments' invariants (<see cref="LedgerInvariants"/>, as Payments' own tests check them), and no escrow of these requests left pending.</summary>
     private async Task AssertLedgerBalancedAsync(string[] requestIds)
     {
-        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb, """
-            SELECT count(*) FROM accounts a
-            LEFT JOIN LATERAL (
-                SELECT coalesce(sum(amount) FILTER (WHERE side = 'D' AND NOT pending), 0) AS dp,
-                       coalesce(sum(amount) FILTER (WHERE side = 'C' AND NOT pending), 0) AS cp,
-                       coalesce(sum(amount) FILTER (WHERE side = 'D' AND pending), 0) AS dpe,
-                       coalesce(sum(amount) FILTER (WHERE side = 'C' AND pending), 0) AS cpe
-                FROM entries e WHERE e.account_id = a.id) s ON true
-            WHERE a.debits_posted <> s.dp OR a.credits_posted <> s.cp OR a.debits_pending <> s.dpe OR a.credits_pending <> s.cpe
-            """)).ShouldBe(0L, "every account's counters equal the sum of its entries");
-        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb,
-            "SELECT count(*) FROM accounts WHERE (flags & 1) = 1 AND debits_posted + debits_pending > credits_posted")).ShouldBe(0L, "no wallet below zero");
-        (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb, """
-            SELECT count(*) FROM (SELECT currency FROM accounts GROUP BY currency
-                                  HAVING sum(credits_posted - debits_posted) <> 0 OR sum(credits_pending - debits_pending) <> 0) x
-            """)).ShouldBe(0L, "per currency, balances sum to zero: user money = deposits - withdrawals");
+        (await LedgerInvariants.ViolationsAsync(fixture.PaymentsDb, TestContext.Current.CancellationToken)).ShouldBeEmpty();
         (await MarketApi.ScalarAsync<long>(fixture.PaymentsDb,
             "SELECT count(*) FROM transfers WHERE code = 'escrow' AND status = 'pending' AND metadata->>'requestId' = ANY($1)", (object)requestIds))
             .ShouldBe(0L, "no escrow hold of these requests left pending");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Marketplace.Tests;
 
@@ -42,9 +43,9 @@ public sealed class GdprTests(MarketplaceAppFixture fixture)
             erase.StatusCode.ShouldBe(HttpStatusCode.NoContent, await erase.Content.ReadAsStringAsync(Ct));
         }
 
-        await MarketApi.EventuallyAsync(async () =>
+        await EventuallyAsync(async () =>
             await MarketApi.ScalarAsync<long>(fixture.MarketplaceDb, "SELECT count(*) FROM reviews WHERE author_id = $1", buyer.Id) == 0 ? new object() : null,
-            TimeSpan.FromSeconds(60), "user.erased to be handled");
+            TimeSpan.FromSeconds(60), "user.erased to be handled", TestContext.Current.CancellationToken);
         (await MarketApi.ScalarAsync<string>(fixture.MarketplaceDb, "SELECT status FROM listings WHERE id = $1", ownListing)).ShouldBe("closed");
         (await MarketApi.ScalarAsync<long>(fixture.MarketplaceDb, "SELECT count(*) FROM listing_images WHERE listing_id = $1", ownListing)).ShouldBe(0L);
         (Directory.Exists(Path.Combine(fixture.MediaDirectory, ownListing.ToString())) ? Directory.GetFiles(Path.Combine(fixture.MediaDirectory, ownListing.ToString())) : []).ShouldBeEmpty();

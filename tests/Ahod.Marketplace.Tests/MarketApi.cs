@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ahod.Testing;
+using static Ahod.Testing.Eventually;
 using Npgsql;
 
 namespace Ahod.Marketplace.Tests;
@@ -13,7 +14,7 @@ public sealed record TestUser(Guid Id, string Email, string Token, Guid WalletId
 /// <summary>Calls the public API through the gateway like the web app does; each test creates its own users and listings.</summary>
 public sealed partial class MarketApi(MarketplaceAppFixture fixture)
 {
-    public const string Password = "correct horse battery staple";
+    public const string Password = TestAccounts.Password;
 
     public HttpClient Client { get; } = fixture.CreateClient();
 
@@ -23,25 +24,13 @@ public sealed partial class MarketApi(MarketplaceAppFixture fixture)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var email = $"mkt.{id}@ahod.test";
-        using (var signup = await Client.PostAsJsonAsync("/api/auth/signup",
-                   new { email, password = Password, passwordConfirmation = Password, userName = $"m_{id}", firstName = "Mark", lastName = "Et" }, Ct))
-        {
-            signup.StatusCode.ShouldBe(HttpStatusCode.Created, await signup.Content.ReadAsStringAsync(Ct));
-        }
-
-        var token = await ReadMailAsync(email);
-        using (var verify = await Client.PostAsJsonAsync("/api/auth/verify-email", new { email, token }, Ct))
-        {
-            verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
-        }
-
-        var (accessToken, userId) = await SignInAsync(email);
+        var (userId, accessToken) = await TestAccounts.SignUpAsync(Client, fixture.MailDirectory, email, $"m_{id}", "Mark", "Et", cancellationToken: Ct);
         var walletId = await EventuallyAsync<Guid?>(async () =>
         {
             using var response = await SendAsync(HttpMethod.Get, "/api/payments/accounts", accessToken);
             var wallets = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             return wallets.EnumerateArray().Where(w => w.GetProperty("currency").GetString() == "USD").Select(w => (Guid?)w.GetProperty("id").GetGuid()).FirstOrDefault();
-        }, TimeSpan.FromSeconds(30), "the USD wallet");
+        }, TimeSpan.FromSeconds(30), "the USD wallet", Ct);
         var user = new TestUser(userId, email, accessToken, walletId!.Value);
         if (fund > 0)
         {
@@ -49,7 +38,7 @@ public sealed partial class MarketApi(MarketplaceAppFixture fixture)
                 new { accountId = user.WalletId, amount = new { amount = fund, currency = "USD" }, source = new { type = "card", token = "tok_sandbox_success" } },
                 Guid.NewGuid().ToString());
             deposit.IsSuccessStatusCode.ShouldBeTrue(await deposit.Content.ReadAsStringAsync(Ct));
-            await EventuallyAsync<object>(async () => (await BalancesAsync(user)).Available >= fund ? new object() : null, TimeSpan.FromSeconds(30), "the deposit to settle");
+            await EventuallyAsync<object>(async () => (await BalancesAsync(user)).Available >= fund ? new object() : null, TimeSpan.FromSeconds(30), "the deposit to settle", Ct);
         }
 
         return user;
@@ -57,10 +46,8 @@ public sealed partial class MarketApi(MarketplaceAppFixture fixture)
 
     public async Task<(string Token, Guid Id)> SignInAsync(string email)
     {
-        using var signin = await Client.PostAsJsonAsync("/api/auth/signin", new { email, password = Password }, Ct);
-        signin.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var auth = await signin.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (auth.GetProperty("accessToken").GetString()!, auth.GetProperty("user").GetProperty("id").GetGuid());
+        var (id, token) = await TestAccounts.SignInAsync(Client, email, Ct);
+        return (token, id);
     }
 
     public async Task<(long Available, long Pending)> BalancesAsync(TestUser user)
@@ -135,40 +122,6 @@ public sealed partial class MarketApi(MarketplaceAppFixture fixture)
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", text);
     }
 
-    private async Task<string> ReadMailAsync(string address) =>
-        await EventuallyAsync(async () =>
-        {
-            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
-            {
-                var text = await File.ReadAllTextAsync(file, Ct);
-                if (text.Contains($"To: {address}", StringComparison.OrdinalIgnoreCase) && VerificationLink().Match(text) is { Success: true } match)
-                {
-                    return Uri.UnescapeDataString(match.Groups["token"].Value);
-                }
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(30), $"an email to {address}");
-
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(200, Ct);
-        }
-    }
-
     /// <summary>One scalar from a database of the app (marketplacedb, paymentsdb).</summary>
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
     {
@@ -182,7 +135,4 @@ public sealed partial class MarketApi(MarketplaceAppFixture fixture)
 
         return (T)(await command.ExecuteScalarAsync(Ct))!;
     }
-
-    [GeneratedRegex(@"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)")]
-    private static partial Regex VerificationLink();
 }

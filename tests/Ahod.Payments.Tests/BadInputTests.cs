@@ -1,4 +1,5 @@
 using System.Net;
+using Ahod.Testing;
 
 namespace Ahod.Payments.Tests;
 
@@ -60,17 +61,38 @@ public sealed class BadInputTests(PaymentsAppFixture fixture)
     }
 
     [Fact]
-    public async Task MoneyMovement_WithUnverifiedEmail_Returns403()
+    public async Task MoneyMovement_WithUnverifiedEmail_Returns403Problem_AndLeavesTheKeyUnused()
     {
         var unverified = await _api.NewUserAsync(verified: false);
         var recipient = await _api.NewUserAsync();
+        var key = Guid.NewGuid().ToString();
 
-        using var deposit = await _api.DepositAsync(unverified, 100);
+        using var deposit = await _api.DepositAsync(unverified, 100, key: key);
         using var send = await _api.SendMoneyAsync(unverified, recipient.Id, 10);
 
         deposit.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         send.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await PaymentsApi.ReadProblemAsync(deposit)).GetProperty("status").GetInt32().ShouldBe(403);
+        var problem = await PaymentsApi.ReadProblemAsync(deposit);
+        problem.GetProperty("status").GetInt32().ShouldBe(403);
+        problem.GetProperty("title").GetString().ShouldBe("Email not verified.");
+        problem.GetProperty("detail").GetString().ShouldBe("Verify your email address before moving money.");
+        problem.GetProperty("type").GetString().ShouldStartWith("https://");
+        problem.GetProperty("instance").GetString().ShouldBe("/api/payments/deposit");
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
         (await _api.WalletAsync(unverified)).Available.Amount.ShouldBe(0);
+        (await _api.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys WHERE key = $1", key)).ShouldBe(0L, "a refused request claims no key");
+
+        // Once verified (and signed in again, so the token says so), the same key runs the deposit for the first time.
+        var token = await TestAccounts.ReadVerificationTokenAsync(fixture.MailDirectory, unverified.Email, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        using (var verify = await _api.SendAsync(HttpMethod.Post, "/api/auth/verify-email", null, new { email = unverified.Email, token }))
+        {
+            verify.IsSuccessStatusCode.ShouldBeTrue();
+        }
+
+        var (_, verifiedToken) = await TestAccounts.SignInAsync(_api.Client, unverified.Email, TestContext.Current.CancellationToken);
+        using var retried = await _api.DepositAsync(unverified with { Token = verifiedToken }, 100, key: key);
+        retried.StatusCode.ShouldBe(HttpStatusCode.Created, await retried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        retried.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
+        (await _api.WalletAsync(unverified)).Available.Amount.ShouldBe(100);
     }
 }

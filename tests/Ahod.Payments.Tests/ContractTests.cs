@@ -1,4 +1,5 @@
 using System.Net;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Payments.Tests;
 
@@ -63,8 +64,8 @@ public sealed class ContractTests(PaymentsAppFixture fixture)
             before.Single().Amount.Amount.ShouldBe(700);
         }
 
-        await PaymentsApi.EventuallyAsync(async () => (await _api.WalletAsync(user)).Available.Amount == 700 ? (object)true : null,
-            TimeSpan.FromSeconds(15), "the slow deposit to settle");
+        await EventuallyAsync(async () => (await _api.WalletAsync(user)).Available.Amount == 700 ? (object)true : null,
+            TimeSpan.FromSeconds(15), "the slow deposit to settle", TestContext.Current.CancellationToken);
 
         var after = (await HistoryAsync(user)).ShouldHaveSingleItem("one transfer, one row: not +pending, -pending, +posted");
         after.TransferId.ShouldBe(given);

@@ -1,6 +1,7 @@
 using System.Net;
 using Ahod.Messaging.Contracts;
 using RabbitMQ.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Payments.Tests;
 
@@ -40,9 +41,9 @@ public sealed class ErasureTests(PaymentsAppFixture fixture)
 
         await PublishAsync(new UserErased(alice.Id));
 
-        await PaymentsApi.EventuallyAsync(async () =>
+        await EventuallyAsync(async () =>
             await _api.ScalarAsync<string>("SELECT status FROM accounts WHERE id = $1", alice.WalletId) == "closed" ? "closed" : null,
-            TimeSpan.FromSeconds(30), "Payments to close the erased user's wallet");
+            TimeSpan.FromSeconds(30), "Payments to close the erased user's wallet", TestContext.Current.CancellationToken);
 
         (await _api.ScalarAsync<long>("SELECT count(*) FROM withdrawal_destinations WHERE user_id = $1", alice.Id)).ShouldBe(0L);
         (await _api.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys WHERE user_id = $1", alice.Id)).ShouldBe(0L);
@@ -106,9 +107,9 @@ public sealed class ErasureTests(PaymentsAppFixture fixture)
             erased.StatusCode.ShouldBe(HttpStatusCode.NoContent, await erased.Content.ReadAsStringAsync(Ct));
         }
 
-        await PaymentsApi.EventuallyAsync(async () =>
+        await EventuallyAsync(async () =>
             await _api.ScalarAsync<string>("SELECT status FROM accounts WHERE id = $1", alice.WalletId) == "closed" ? "closed" : null,
-            TimeSpan.FromSeconds(30), "Payments to close the erased user's empty wallet");
+            TimeSpan.FromSeconds(30), "Payments to close the erased user's empty wallet", TestContext.Current.CancellationToken);
         await _api.AssertLedgerBalancedAsync();
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ahod.Payments.Data;
 using Ahod.Testing;
 using Microsoft.EntityFrameworkCore;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Payments.Tests;
 
@@ -110,9 +111,9 @@ public sealed class InternalApiTests(PaymentsAppFixture fixture)
         voidResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await voidResponse.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString().ShouldBe("voided");
 
-        await PaymentsApi.EventuallyAsync(async () =>
+        await EventuallyAsync(async () =>
             await _api.ScalarAsync<string>("SELECT status FROM transfers WHERE id = $1", expiring) == "expired" ? (object)true : null,
-            TimeSpan.FromSeconds(15), "the hold to expire");
+            TimeSpan.FromSeconds(15), "the hold to expire", TestContext.Current.CancellationToken);
         using var postExpired = await client.PostAsJsonAsync($"/internal/holds/{expiring}/post", new { }, Ct);
         postExpired.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await _api.WalletAsync(buyer)).Available.Amount.ShouldBe(1000);

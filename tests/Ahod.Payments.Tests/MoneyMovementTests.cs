@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Payments.Tests;
 
@@ -38,8 +39,8 @@ public sealed class MoneyMovementTests(PaymentsAppFixture fixture)
         wallet.Pending.Amount.ShouldBe(700);
         wallet.Available.Amount.ShouldBe(0);
 
-        await PaymentsApi.EventuallyAsync(async () => (await _api.WalletAsync(user)).Available.Amount == 700 ? (object)true : null,
-            TimeSpan.FromSeconds(15), "the slow deposit to settle");
+        await EventuallyAsync(async () => (await _api.WalletAsync(user)).Available.Amount == 700 ? (object)true : null,
+            TimeSpan.FromSeconds(15), "the slow deposit to settle", TestContext.Current.CancellationToken);
         using var hold = await _api.SendAsync(HttpMethod.Get, $"/api/payments/transfers/{pending.Id}", user.Token);
         (await PaymentsApi.ReadAsync<TransferDto>(hold)).Status.ShouldBe("posted");
         (await _api.WalletAsync(user)).Pending.Amount.ShouldBe(0);

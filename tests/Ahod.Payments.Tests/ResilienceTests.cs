@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Payments.Tests;
 
@@ -128,7 +129,7 @@ public sealed class ResilienceTests(PaymentsAppFixture fixture)
         };
         await consumerChannel.BasicConsumeAsync(queue, autoAck: true, consumer, Ct);
 
-        await PaymentsApi.EventuallyAsync(() => Task.FromResult(sent.All(received.ContainsKey) ? (object?)true : null),
-            TimeSpan.FromSeconds(60), "every payment.transfer-posted event after RabbitMQ restarted");
+        await EventuallyAsync(() => Task.FromResult(sent.All(received.ContainsKey) ? (object?)true : null),
+            TimeSpan.FromSeconds(60), "every payment.transfer-posted event after RabbitMQ restarted", TestContext.Current.CancellationToken);
     }
 }

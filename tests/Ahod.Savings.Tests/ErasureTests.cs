@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Savings.Tests;
 
@@ -58,11 +59,11 @@ public sealed class ErasureTests(SavingsAppFixture fixture)
 
         // What Savings still holds about the user, as its GDPR export (one consistent snapshot) reports it.
         using var savings = fixture.CreateInternalClient("savings");
-        var data = await SavingsApi.EventuallyAsync<JsonElement?>(async () =>
+        var data = await EventuallyAsync<JsonElement?>(async () =>
         {
             var export = (await savings.GetFromJsonAsync<JsonElement>($"/internal/gdpr/users/{erased.Id}", Ct)).GetProperty("data");
             return export.GetProperty("memberships")[0].GetProperty("status").GetString() == "active" ? null : export;
-        }, TimeSpan.FromSeconds(20), "user.erased to reach savings");
+        }, TimeSpan.FromSeconds(20), "user.erased to reach savings", TestContext.Current.CancellationToken);
 
         var membership = data!.Value.GetProperty("memberships").EnumerateArray().ShouldHaveSingleItem();
         membership.GetProperty("status").GetString().ShouldBe("left");

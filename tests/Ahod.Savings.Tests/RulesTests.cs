@@ -94,6 +94,7 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
         {
             using var response = await _api.SendAsync(method, path, stranger.Token, body, Guid.NewGuid().ToString());
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound, $"{method} {path}");
+            (await SavingsApi.ReadProblemAsync(response)).GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
         }
 
         foreach (var (method, path, body) in new (HttpMethod, string, object)[]
@@ -105,6 +106,16 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
         {
             using var response = await _api.SendAsync(method, path, member.Token, body, Guid.NewGuid().ToString());
             response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"{method} {path}");
+            (await SavingsApi.ReadProblemAsync(response)).GetProperty("detail").GetString().ShouldBe("Only an admin of this community can do this.");
+        }
+
+        // A visitor of a public community sees it, but members-only actions are 403, not 404.
+        var open = await _api.CreateCommunityAsync(users[0], SavingsApi.CommunityBody(isPrivate: false));
+        var openId = open.GetProperty("id").GetGuid();
+        (await _api.GetAsync(stranger, $"/api/communities/{openId}")).GetProperty("id").GetGuid().ShouldBe(openId);
+        using (var pleas = await _api.SendAsync(HttpMethod.Get, $"/api/communities/{openId}/pleas", stranger.Token))
+        {
+            pleas.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         }
 
         (await _api.GetAsync(stranger, "/api/communities")).GetProperty("items").GetArrayLength().ShouldBe(0);
@@ -138,6 +149,7 @@ public sealed partial class RulesTests(SavingsAppFixture fixture)
         using (var noKey = await _api.SendAsync(HttpMethod.Post, $"/api/communities/{id}/contributions", admin.Token, new { }))
         {
             noKey.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await SavingsApi.ReadProblemAsync(noKey)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _).ShouldBeTrue();
         }
 
         (await _api.GetAsync(admin, "/api/communities")).GetProperty("items").GetArrayLength().ShouldBe(1, "no invalid community was created");

@@ -1,4 +1,5 @@
 using Ahod.Testing;
+using static Ahod.Testing.Eventually;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -13,7 +14,7 @@ public sealed record TestUser(Guid Id, string Email, string Token, Guid WalletId
 /// <summary>Calls the public API through the gateway like the web app does; each test creates its own users and communities.</summary>
 public sealed partial class SavingsApi(SavingsAppFixture fixture)
 {
-    public const string Password = "correct horse battery staple";
+    public const string Password = TestAccounts.Password;
 
     public HttpClient Client { get; } = fixture.CreateClient();
 
@@ -23,23 +24,7 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var email = $"sav.{id}@ahod.test";
-        using (var signup = await Client.PostAsJsonAsync("/api/auth/signup",
-                   new { email, password = Password, passwordConfirmation = Password, userName = $"s_{id}", firstName = "Sav", lastName = "Tester" }, Ct))
-        {
-            signup.StatusCode.ShouldBe(HttpStatusCode.Created, await signup.Content.ReadAsStringAsync(Ct));
-        }
-
-        var token = await ReadMailAsync(email, VerificationLink(), m => Uri.UnescapeDataString(m.Groups["token"].Value));
-        using (var verify = await Client.PostAsJsonAsync("/api/auth/verify-email", new { email, token }, Ct))
-        {
-            verify.IsSuccessStatusCode.ShouldBeTrue(await verify.Content.ReadAsStringAsync(Ct));
-        }
-
-        using var signin = await Client.PostAsJsonAsync("/api/auth/signin", new { email, password = Password }, Ct);
-        signin.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var auth = await signin.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var accessToken = auth.GetProperty("accessToken").GetString()!;
-        var userId = auth.GetProperty("user").GetProperty("id").GetGuid();
+        var (userId, accessToken) = await TestAccounts.SignUpAsync(Client, fixture.MailDirectory, email, $"s_{id}", "Sav", "Tester", cancellationToken: Ct);
 
         // Payments opens the wallet when it handles user.registered.
         var walletId = await EventuallyAsync<Guid?>(async () =>
@@ -47,7 +32,7 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
             using var response = await SendAsync(HttpMethod.Get, "/api/payments/accounts", accessToken);
             var wallets = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             return wallets.EnumerateArray().Where(w => w.GetProperty("currency").GetString() == "USD").Select(w => (Guid?)w.GetProperty("id").GetGuid()).FirstOrDefault();
-        }, TimeSpan.FromSeconds(20), "the USD wallet");
+        }, TimeSpan.FromSeconds(20), "the USD wallet", Ct);
         var user = new TestUser(userId, email, accessToken, walletId!.Value);
         if (fund > 0)
         {
@@ -55,7 +40,7 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
                 new { accountId = user.WalletId, amount = new { amount = fund, currency = "USD" }, source = new { type = "card", token = "tok_sandbox_success" } },
                 Guid.NewGuid().ToString());
             deposit.IsSuccessStatusCode.ShouldBeTrue(await deposit.Content.ReadAsStringAsync(Ct));
-            await EventuallyAsync<object>(async () => await WalletBalanceAsync(user) >= fund ? new object() : null, TimeSpan.FromSeconds(20), "the deposit to settle");
+            await EventuallyAsync<object>(async () => await WalletBalanceAsync(user) >= fund ? new object() : null, TimeSpan.FromSeconds(20), "the deposit to settle", Ct);
         }
 
         return user;
@@ -144,40 +129,6 @@ public sealed partial class SavingsApi(SavingsAppFixture fixture)
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
-    public async Task<T> ReadMailAsync<T>(string address, Regex pattern, Func<Match, T> read) =>
-        await EventuallyAsync<object>(async () =>
-        {
-            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
-            {
-                var text = await File.ReadAllTextAsync(file, Ct);
-                if (text.Contains($"To: {address}", StringComparison.OrdinalIgnoreCase) && pattern.Match(text) is { Success: true } match)
-                {
-                    return read(match);
-                }
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(15), $"an email to {address}") is T value ? value : throw new InvalidOperationException();
-
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
-
-    [GeneratedRegex(@"\?email=(?<email>[^&\s]+)&token=(?<token>[A-Za-z0-9_%-]+)")]
-    private static partial Regex VerificationLink();
+    public Task<T> ReadMailAsync<T>(string address, Regex pattern, Func<Match, T> read) where T : notnull =>
+        TestAccounts.ReadMailAsync(fixture.MailDirectory, address, pattern, read, TimeSpan.FromSeconds(15), Ct);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ahod.Contracts.Payments;
 
 namespace Ahod.Marketplace.Clients;
 
@@ -12,14 +13,15 @@ public sealed record HoldOutcome(string? Status, int HttpStatus, string? Code, s
 }
 
 /// <summary>
-/// Payments' internal holds API (two-phase escrow). Hold and posting ids are derived from what they pay for, so a
+/// Payments' internal holds API (two-phase escrow), spoken in Ahod.Contracts' records and paths
+/// (<see cref="PaymentsInternalApi"/>). Hold and posting ids are derived from what they pay for, so a
 /// retry after a timeout or a crash replays the first attempt instead of reserving or moving the money twice.
 /// </summary>
 public sealed class PaymentsClient(HttpClient http)
 {
     public async Task<Guid?> FindWalletAsync(Guid userId, string currency, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => http.GetAsync($"/internal/users/{userId}/wallets", cancellationToken), "read the wallets");
+        using var response = await SendAsync(() => http.GetAsync(PaymentsInternalApi.WalletsOf(userId), cancellationToken), "read the wallets");
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -30,33 +32,23 @@ public sealed class PaymentsClient(HttpClient http)
             throw new ServiceUnavailableException("Payments", $"Payments answered {(int)response.StatusCode} when asked for the wallets.");
         }
 
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return json.RootElement.EnumerateArray()
-            .Where(w => w.GetProperty("currency").GetString() == currency)
-            .Select(w => (Guid?)w.GetProperty("id").GetGuid())
-            .FirstOrDefault();
+        var wallets = await response.Content.ReadFromJsonAsync<List<WalletView>>(cancellationToken) ?? [];
+        return wallets.Where(w => w.Currency == currency).Select(w => (Guid?)w.Id).FirstOrDefault();
     }
 
     public Task<HoldOutcome> PlaceHoldAsync(
         Guid holdId, Guid debitAccountId, Guid creditAccountId, long amount, string currency, TimeSpan timeout, Guid requestId,
         CancellationToken cancellationToken) =>
-        CallAsync(() => http.PostAsJsonAsync("/internal/holds", new
-        {
-            id = holdId,
-            debitAccountId,
-            creditAccountId,
-            amount = new { amount, currency },
-            code = "escrow",
-            timeoutSeconds = (int)timeout.TotalSeconds,
-            reference = requestId.ToString(),
-            metadata = new { requestId },
-        }, cancellationToken), "place the escrow hold", cancellationToken);
+        CallAsync(() => http.PostAsJsonAsync(PaymentsInternalApi.Holds, new HoldRequest(
+            holdId, debitAccountId, creditAccountId, new Money(amount, currency), "escrow", (int)timeout.TotalSeconds, requestId.ToString(),
+            JsonSerializer.SerializeToElement(new { requestId }, JsonSerializerOptions.Web)), cancellationToken), "place the escrow hold", cancellationToken);
 
     public Task<HoldOutcome> PostHoldAsync(Guid holdId, Guid postingId, CancellationToken cancellationToken) =>
-        CallAsync(() => http.PostAsJsonAsync($"/internal/holds/{holdId}/post", new { id = postingId }, cancellationToken), "release the escrow to the payee", cancellationToken);
+        CallAsync(() => http.PostAsJsonAsync(PaymentsInternalApi.PostHold(holdId), new PostHoldRequest(postingId, null), cancellationToken),
+            "release the escrow to the payee", cancellationToken);
 
     public Task<HoldOutcome> VoidHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
-        CallAsync(() => http.PostAsync($"/internal/holds/{holdId}/void", null, cancellationToken), "return the escrow", cancellationToken);
+        CallAsync(() => http.PostAsync(PaymentsInternalApi.VoidHold(holdId), null, cancellationToken), "return the escrow", cancellationToken);
 
     /// <summary>A name-based (v5-style, SHA-256) UUID: the same purpose always yields the same id.</summary>
     public static Guid DeterministicId(string purpose)
@@ -78,12 +70,17 @@ public sealed class PaymentsClient(HttpClient http)
             throw new ServiceUnavailableException("Payments", $"Payments answered {status} when asked to {what}.");
         }
 
+        if (response.IsSuccessStatusCode)
+        {
+            var transfer = await response.Content.ReadFromJsonAsync<TransferView>(cancellationToken);
+            return new HoldOutcome(transfer?.Status ?? "pending", status, null, null, null);
+        }
+
+        // A refusal is ProblemDetails whose "code" extension names the ledger rule (LedgerReasons).
         using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         var root = json.RootElement;
         string? Text(string name) => root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        return response.IsSuccessStatusCode
-            ? new HoldOutcome(Text("status") ?? "pending", status, null, null, null)
-            : new HoldOutcome(null, status, Text("code"), Text("title"), Text("detail"));
+        return new HoldOutcome(null, status, Text("code"), Text("title"), Text("detail"));
     }
 
     private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send, string what)

@@ -1,3 +1,4 @@
+using Ahod.Contracts.Payments;
 using Ahod.Marketplace.Clients;
 using Ahod.Marketplace.Data;
 using Microsoft.Extensions.Options;
@@ -112,7 +113,7 @@ public sealed class EscrowService(PaymentsClient payments, IOptions<MarketplaceO
     }
 
     private static bool IsExpired(HoldOutcome outcome) =>
-        outcome.Code == "hold_expired" || (outcome.Code == "hold_not_pending" && outcome.Detail?.Contains("expired", StringComparison.Ordinal) == true);
+        outcome.Code == LedgerReasons.HoldExpired || (outcome.Code == LedgerReasons.HoldNotPending && outcome.Detail?.Contains("expired", StringComparison.Ordinal) == true);
 
     /// <summary>
     /// A payment whose hold Payments placed but whose answer never reached us (crash, timeout) left the request accepted

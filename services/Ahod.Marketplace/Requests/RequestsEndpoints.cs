@@ -18,7 +18,7 @@ public static class RequestsEndpoints
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPatch("/{id:guid}", UpdateAsync);
-        group.MapPost("/{id:guid}/payment", PayAsync);
+        group.MapPost("/{id:guid}/payment", PayAsync).RequireIdempotencyKey();
         return group;
     }
 
@@ -196,15 +196,10 @@ public static class RequestsEndpoints
     }
 
     internal static async Task<Results<Created<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PayAsync(
-        Guid id, HttpRequest http, ClaimsPrincipal user, MarketplaceDbContext db, EscrowService escrow, TimeProvider clock,
+        Guid id, HttpContext http, ClaimsPrincipal user, MarketplaceDbContext db, EscrowService escrow, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var key = http.Headers["Idempotency-Key"].ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
-        {
-            return Problems.Invalid("Idempotency-Key", "Required header (1-255 characters), e.g. a UUID generated once per attempt.");
-        }
-
+        var key = http.GetIdempotencyKey();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var me = user.GetUserId();
         var request = await LockAsync(db, id, cancellationToken);

@@ -36,6 +36,8 @@ internal sealed class IntegrationEventConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
+        // Until the first time consuming starts, a broker that is not reachable yet is how a start looks, not a failure.
+        var started = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             IChannel? channel = null;
@@ -43,11 +45,18 @@ internal sealed class IntegrationEventConsumer(
             {
                 var amqp = await connection.GetConnectionAsync(stoppingToken);
                 channel = await StartConsumingAsync(amqp, stoppingToken);
+                started = true;
                 backoff = TimeSpan.FromMilliseconds(250);
                 await WatchAsync(amqp, channel, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+            }
+            catch (Exception ex) when (!started)
+            {
+                logger.LogInformation("RabbitMQ queue {Queue} not ready yet ({Error}); retrying in {Backoff}", options.Value.ServiceName, ex.Message, backoff);
+                await DelayQuietlyAsync(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxStartBackoff.Ticks));
             }
             catch (Exception ex)
             {

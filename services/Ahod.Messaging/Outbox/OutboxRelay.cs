@@ -35,6 +35,8 @@ internal sealed class OutboxRelay<TDbContext>(
         var settings = options.Value;
         var backoff = TimeSpan.Zero;
         var nextCleanup = time.GetUtcNow();
+        // Until the first round succeeds, a broker or database that is not reachable yet is how a start looks, not a failure.
+        var started = false;
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -44,13 +46,24 @@ internal sealed class OutboxRelay<TDbContext>(
                 if (round.Failed > 0)
                 {
                     backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
-                    logger.LogWarning("Outbox relay: {Failed} of {Total} events not published; retrying in {Backoff}",
-                        round.Failed, round.Total, backoff);
+                    logger.Log(started ? LogLevel.Warning : LogLevel.Information,
+                        "Outbox relay: {Failed} of {Total} events not published ({Error}); retrying in {Backoff}",
+                        round.Failed, round.Total, round.Error, backoff);
                     await Task.Delay(backoff, time, stoppingToken);
                     continue;
                 }
 
+                started = true;
                 backoff = TimeSpan.Zero;
+                if (round.Total > 0)
+                {
+                    logger.LogInformation("Outbox relay published {Count} events", round.Total);
+                }
+                else
+                {
+                    logger.LogDebug("Outbox relay: nothing to publish");
+                }
+
                 if (time.GetUtcNow() >= nextCleanup)
                 {
                     await DeletePublishedAsync(settings, stoppingToken);
@@ -71,7 +84,15 @@ internal sealed class OutboxRelay<TDbContext>(
             {
                 // The database is unreachable or similar: the rows are safe where they are.
                 backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
-                logger.LogError(ex, "Outbox relay round failed; retrying in {Backoff}", backoff);
+                if (started)
+                {
+                    logger.LogWarning(ex, "Outbox relay round failed; retrying in {Backoff}", backoff);
+                }
+                else
+                {
+                    logger.LogInformation("Outbox relay not ready yet ({Error}); retrying in {Backoff}", ex.Message, backoff);
+                }
+
                 try
                 {
                     await Task.Delay(backoff, time, stoppingToken);
@@ -84,7 +105,7 @@ internal sealed class OutboxRelay<TDbContext>(
         }
     }
 
-    private async Task<(int Total, int Failed)> RelayBatchAsync(MessagingOptions settings, CancellationToken cancellationToken)
+    private async Task<(int Total, int Failed, string? Error)> RelayBatchAsync(MessagingOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
@@ -102,7 +123,7 @@ internal sealed class OutboxRelay<TDbContext>(
             var rows = await db.Set<OutboxMessage>().FromSqlRaw(lockSql).ToListAsync(ct);
             if (rows.Count == 0)
             {
-                return (0, 0);
+                return (0, 0, null);
             }
 
             // One publish span per row, each a child of the trace that wrote it, never of one another.
@@ -121,6 +142,7 @@ internal sealed class OutboxRelay<TDbContext>(
 
             var now = time.GetUtcNow();
             var failed = 0;
+            string? firstError = null;
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
@@ -133,6 +155,7 @@ internal sealed class OutboxRelay<TDbContext>(
                 else
                 {
                     failed++;
+                    firstError ??= error.Message;
                     row.Attempts++;
                     row.LastError = Truncate($"{error.GetType().Name}: {error.Message}", 2000);
                     activities[i]?.SetStatus(ActivityStatusCode.Error, error.Message);
@@ -146,7 +169,7 @@ internal sealed class OutboxRelay<TDbContext>(
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return (rows.Count, failed);
+            return (rows.Count, failed, firstError);
         }, cancellationToken);
     }
 

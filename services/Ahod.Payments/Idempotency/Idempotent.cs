@@ -1,45 +1,23 @@
 using System.Text.Json;
 using Ahod.Payments.Ledger;
 using Ahod.ServiceDefaults;
-using Microsoft.OpenApi;
 
 namespace Ahod.Payments.Idempotency;
 
 /// <summary>Runs a money-moving POST under its <c>Idempotency-Key</c>: claim, execute once, store, replay.</summary>
 internal static class Idempotent
 {
-    public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    /// <summary>Documents the required <c>Idempotency-Key</c> header on the endpoints that run under <see cref="ExecuteAsync{TBody}"/>.</summary>
-    public static TBuilder WithIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = HeaderName,
-                In = ParameterLocation.Header,
-                Required = true,
-                Description = "A unique string per operation (a UUID is ideal), at most 255 characters. The first result for a key is " +
-                    "stored and replayed for 24 h (with `Idempotent-Replayed: true`); the same key with another body is 422, and " +
-                    "while the first request with it still runs, 409.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
-            });
-            return Task.CompletedTask;
-        });
+    /// <summary>The header as documented on the endpoints that run under <see cref="ExecuteAsync{TBody}"/> (ServiceDefaults checks it).</summary>
+    public const string KeyDescription = "A unique string per operation (a UUID is ideal), at most 255 characters. The first result for a key is " +
+        "stored and replayed for 24 h (with `Idempotent-Replayed: true`); the same key with another body is 422, and " +
+        "while the first request with it still runs, 409.";
 
     public static async Task<Results<StoredResult<TBody>, ValidationProblem, ProblemHttpResult>> ExecuteAsync<TBody>(
         HttpContext http, object body, Func<IdempotencyClaim, Task<StoredResponse>> execute)
     {
-        var key = http.Request.Headers[HeaderName].ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [HeaderName] = ["Required on every request that moves money: a unique string of at most 255 characters (a UUID is ideal)."] },
-                title: "Idempotency-Key header missing or invalid.");
-        }
-
+        var key = http.GetIdempotencyKey();
         var store = http.RequestServices.GetRequiredService<IdempotencyStore>();
         var hash = IdempotencyStore.Hash(http.Request.Path, body, ApiJson.Options);
         var claim = await store.ClaimAsync(http.User.GetUserId(), key, hash, http.RequestAborted);

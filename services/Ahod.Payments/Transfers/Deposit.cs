@@ -29,11 +29,6 @@ public static class Deposit
             return MoneyEndpoints.Invalid(validation);
         }
 
-        if (MoneyEndpoints.EmailNotVerified(http) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var userId = http.User.GetUserId();
         var amount = body.Amount!;
         return await Idempotent.ExecuteAsync<TransferView>(http, body, async claim =>

@@ -13,7 +13,7 @@ public static class MoneyEndpoints
 {
     public static RouteGroupBuilder MapMoneyEndpoints(this RouteGroupBuilder api)
     {
-        var money = api.MapGroup("").WithIdempotencyKey().ProducesProblem(StatusCodes.Status403Forbidden);
+        var money = api.MapGroup("").RequireVerifiedEmail().RequireIdempotencyKey(Idempotent.KeyDescription).ProducesProblem(StatusCodes.Status403Forbidden);
         money.MapPost("/deposit", Deposit.HandleAsync)
             .WithName("Deposit")
             .WithSummary("Fund a wallet from a card, bank or mobile-money source")
@@ -33,15 +33,10 @@ public static class MoneyEndpoints
         return api;
     }
 
-    // Validation first (400, nothing stored), then the email rule (403): neither consumes the Idempotency-Key.
+    // The verified-email policy (403) and the Idempotency-Key header (400) are checked before the handler runs, validation
+    // (400) first thing in it: none of them consumes the Idempotency-Key.
     internal static ValidationProblem Invalid(Validation validation) =>
         TypedResults.ValidationProblem(validation.Errors, title: "The request is invalid.");
-
-    internal static ProblemHttpResult? EmailNotVerified(HttpContext http) =>
-        http.User.FindFirst("email_verified")?.Value == "true"
-            ? null
-            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Email not verified.",
-                detail: "Verify your email address before moving money.");
 
     internal static async Task<Account?> MyWalletAsync(AccountDirectory accounts, Guid accountId, Guid userId, CancellationToken ct) =>
         await accounts.FindAsync(accountId, ct) is { Kind: AccountKinds.Wallet, OwnerType: "user" } wallet && wallet.OwnerId == userId

@@ -24,11 +24,6 @@ public static class Send
             return MoneyEndpoints.Invalid(validation);
         }
 
-        if (MoneyEndpoints.EmailNotVerified(http) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var userId = http.User.GetUserId();
         if (body.ToUserId == userId)
         {

@@ -58,11 +58,6 @@ public static partial class Withdraw
             return MoneyEndpoints.Invalid(validation);
         }
 
-        if (MoneyEndpoints.EmailNotVerified(http) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var userId = http.User.GetUserId();
         var amount = body.Amount!;
         var last4 = (destination!.Type == "bank" ? destination.AccountNumber! : destination.PhoneNumber!)[^4..];

@@ -25,6 +25,7 @@ public static class CommunitiesEndpoints
             .WithSummary("My communities, or public ones")
             .WithDescription("`?discover=true` lists public communities to join. Cursor paged (`limit`, `cursor`).");
         group.MapGet("/{id:guid}", GetAsync)
+            .RequireCommunity(CommunityRole.Visitor)
             .WithName("GetCommunity")
             .WithSummary("A community")
             .WithDescription("Details, members, the current cycle and progress toward the goal. A private community is visible to its " +
@@ -158,13 +159,8 @@ public static class CommunitiesEndpoints
     }
 
     internal static async Task<Results<Ok<CommunityResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, SavingsDbContext db, CancellationToken cancellationToken)
-    {
-        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
-        return access is null
-            ? Problems.NotFound()
-            : TypedResults.Ok(await CommunityReader.ReadAsync(db, access, cancellationToken));
-    }
+        HttpContext http, SavingsDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await CommunityReader.ReadAsync(db, http.GetCommunityAccess(), cancellationToken));
 
     /// <summary>128 random bits in Crockford-like base32 (no 0/1/I/O), grouped for reading aloud.</summary>
     internal static string NewInviteCode()

@@ -14,20 +14,10 @@ namespace Ahod.Savings.Cycles;
 public sealed class ContributionService(SavingsDbContext db, PaymentsClient payments, TimeProvider clock, ILogger<ContributionService> logger)
 {
     internal async Task<Results<Ok<ContributionResponse>, Created<ContributionResponse>, ValidationProblem, ProblemHttpResult>> ContributeAsync(
-        Guid communityId, Guid callerId, ContributeRequest request, string idempotencyKey, CancellationToken cancellationToken)
+        CommunityAccess access, Guid callerId, ContributeRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var access = await CommunityAccess.LoadAsync(db, communityId, callerId, cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members pay into a community's pot.");
-        }
-
         var community = access.Community;
+        var communityId = community.Id;
         var memberId = request.OnBehalfOf ?? callerId;
         var beneficiary = memberId == callerId
             ? access.Membership

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Ahod.Savings.Communities;
 using Ahod.Savings.Data;
 using Ahod.Savings.Ledger;
@@ -16,19 +15,25 @@ public static class CyclesEndpoints
     {
         var group = routes.MapGroup("/api/communities/{id:guid}").RequireAuthorization().WithTags("Cycles");
         group.MapGet("/cycles", ListAsync)
+            .RequireCommunity(CommunityRole.Visitor)
             .WithName("ListCycles")
             .WithSummary("The contribution cycles")
             .WithDescription("Each cycle: due date, who paid, who is late, who receives the payout. Oldest first, cursor paged.");
         group.MapPost("/contributions", ContributeAsync)
+            .RequireIdempotencyKey()
+            .RequireCommunity(CommunityRole.Member, "Only members pay into a community's pot.")
             .WithName("Contribute")
             .WithSummary("Pay my contribution for the current cycle")
             .WithDescription("From my wallet into the community pot; idempotent per member and cycle (paying twice answers the first " +
                 "contribution). 422 when the wallet does not hold enough.");
         group.MapPost("/cycles/{number:int}/bids", BidAsync)
+            .RequireCommunity(CommunityRole.Member, "Only members bid for the pot.", lockForUpdate: true)
             .WithName("Bid")
             .WithSummary("Bid for a cycle's payout")
             .WithDescription("For bidding communities.");
         group.MapPost("/cycles/{number:int}/payout", PayoutAsync)
+            .RequireIdempotencyKey()
+            .RequireCommunity(CommunityRole.Admin)
             .WithName("Payout")
             .WithSummary("Close a cycle and pay out (admin)")
             .WithDescription("The pot goes to the recipient's wallet.");
@@ -36,7 +41,7 @@ public static class CyclesEndpoints
     }
 
     internal static async Task<Results<Ok<Page<CycleResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken,
+        Guid id, HttpContext http, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken,
         int? limit = null, string? cursor = null)
     {
         // Oldest first, the cursor is the last cycle number seen.
@@ -48,12 +53,7 @@ public static class CyclesEndpoints
             return Problems.Invalid(validation);
         }
 
-        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
+        var access = http.GetCommunityAccess();
         var community = access.Community;
         var cycles = await db.Cycles.AsNoTracking().Where(c => c.CommunityId == id && c.Number > after)
             .OrderBy(c => c.Number).Take(take + 1).ToListAsync(cancellationToken);
@@ -98,16 +98,11 @@ public static class CyclesEndpoints
     }
 
     internal static async Task<Results<Ok<ContributionResponse>, Created<ContributionResponse>, ValidationProblem, ProblemHttpResult>> ContributeAsync(
-        Guid id, ContributeRequest request, HttpRequest http, ClaimsPrincipal user, ContributionService contributions, CancellationToken cancellationToken)
+        ContributeRequest request, HttpContext http, ContributionService contributions, CancellationToken cancellationToken)
     {
-        if (!Problems.TryGetIdempotencyKey(http, out var key, out var missing))
-        {
-            return missing!;
-        }
-
         try
         {
-            return await contributions.ContributeAsync(id, user.GetUserId(), request, key, cancellationToken);
+            return await contributions.ContributeAsync(http.GetCommunityAccess(), http.User.GetUserId(), request, http.GetIdempotencyKey(), cancellationToken);
         }
         catch (PaymentsUnavailableException e)
         {
@@ -116,22 +111,10 @@ public static class CyclesEndpoints
     }
 
     internal static async Task<Results<Ok<CycleBid>, ValidationProblem, ProblemHttpResult>> BidAsync(
-        Guid id, int number, BidRequest request, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, int number, BidRequest request, HttpContext http, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var userId = user.GetUserId();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken, forUpdate: true);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members bid for the pot.");
-        }
-
-        var community = access.Community;
+        var userId = http.User.GetUserId();
+        var community = http.GetCommunityAccess().Community;
         var validation = new Validation();
         validation.Money(request.Discount, "discount", allowZero: true);
         if (request.Discount is not null && request.Discount.Currency != community.Currency)
@@ -187,31 +170,15 @@ public static class CyclesEndpoints
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.Database.CommitTransactionAsync(cancellationToken);
         return TypedResults.Ok(new CycleBid(userId, new Money(bid.Discount, community.Currency), bid.CreatedAt));
     }
 
     internal static async Task<Results<Ok<CycleResponse>, ValidationProblem, ProblemHttpResult>> PayoutAsync(
-        Guid id, int number, HttpRequest http, ClaimsPrincipal user, SavingsDbContext db, PayoutService payouts, TimeProvider clock,
+        Guid id, int number, HttpContext http, SavingsDbContext db, PayoutService payouts, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (!Problems.TryGetIdempotencyKey(http, out _, out var missing))
-        {
-            return missing!;
-        }
-
-        var userId = user.GetUserId();
-        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsAdmin)
-        {
-            return Problems.AdminOnly();
-        }
-
+        var userId = http.User.GetUserId();
         CloseOutcome outcome;
         try
         {
@@ -228,7 +195,7 @@ public static class CyclesEndpoints
         }
 
         db.ChangeTracker.Clear();
-        var list = await ListAsync(id, user, db, clock, cancellationToken, limit: 1, cursor: (number - 1).ToString(CultureInfo.InvariantCulture));
+        var list = await ListAsync(id, http, db, clock, cancellationToken, limit: 1, cursor: (number - 1).ToString(CultureInfo.InvariantCulture));
         return list.Result is Ok<Page<CycleResponse>> { Value.Items: [var closed] } && closed.Number == number
             ? TypedResults.Ok(closed)
             : Problems.NotFound();

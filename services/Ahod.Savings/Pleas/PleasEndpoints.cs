@@ -28,17 +28,22 @@ public static class PleasEndpoints
     {
         var group = routes.MapGroup("/api/communities/{id:guid}/pleas").RequireAuthorization().WithTags("Pleas");
         group.MapPost("/", CreateAsync)
+            .RequireCommunity(CommunityRole.Member, "Only members can ask the group.")
             .WithName("CreatePlea")
             .WithSummary("Ask the group for something")
             .WithDescription("E.g. an earlier payout; members vote on it.");
         group.MapGet("/", ListAsync)
+            .RequireCommunity(CommunityRole.Member, "Only members see the community's pleas.")
             .WithName("ListPleas")
             .WithSummary("The community's pleas")
             .WithDescription("Cursor paged.");
         group.MapPost("/{pleaId:guid}/votes", VoteAsync)
+            // The community row lock serializes the votes of one community, so a tally is decided once.
+            .RequireCommunity(CommunityRole.Member, "Only members vote.", lockForUpdate: true)
             .WithName("VoteOnPlea")
             .WithSummary("Vote on a plea");
         group.MapGet("/{pleaId:guid}/votes", ListVotesAsync)
+            .RequireCommunity(CommunityRole.Member, "Only members see the votes.")
             .WithName("ListPleaVotes")
             .WithSummary("The votes on a plea")
             .WithDescription("Cursor paged.");
@@ -49,17 +54,6 @@ public static class PleasEndpoints
         Guid id, CreatePleaRequest request, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var userId = user.GetUserId();
-        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members can ask the group.");
-        }
-
         var plea = new Plea
         {
             Id = Guid.CreateVersion7(),
@@ -86,17 +80,6 @@ public static class PleasEndpoints
             return Problems.Invalid(validation);
         }
 
-        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members see the community's pleas.");
-        }
-
         // Newest first: v7 ids sort by creation time, the cursor is the last id seen.
         var query = db.Pleas.AsNoTracking().Where(p => p.CommunityId == id);
         if (before is { } b)
@@ -118,18 +101,6 @@ public static class PleasEndpoints
         Guid id, Guid pleaId, VoteRequest request, ClaimsPrincipal user, SavingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var userId = user.GetUserId();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var access = await CommunityAccess.LoadAsync(db, id, userId, cancellationToken, forUpdate: true);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members vote.");
-        }
-
         var plea = await db.Pleas.SingleOrDefaultAsync(p => p.Id == pleaId && p.CommunityId == id, cancellationToken);
         if (plea is null)
         {
@@ -167,7 +138,7 @@ public static class PleasEndpoints
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.Database.CommitTransactionAsync(cancellationToken);
         return TypedResults.Ok(tally with { Status = plea.Status, DecidedAt = plea.DecidedAt });
     }
 
@@ -180,17 +151,6 @@ public static class PleasEndpoints
         if (!validation.IsValid)
         {
             return Problems.Invalid(validation);
-        }
-
-        var access = await CommunityAccess.LoadAsync(db, id, user.GetUserId(), cancellationToken);
-        if (access is null)
-        {
-            return Problems.NotFound();
-        }
-
-        if (!access.IsMember)
-        {
-            return Problems.Forbidden("Only members see the votes.");
         }
 
         if (!await db.Pleas.AnyAsync(p => p.Id == pleaId && p.CommunityId == id, cancellationToken))

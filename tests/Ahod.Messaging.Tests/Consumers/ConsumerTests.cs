@@ -7,6 +7,7 @@ using Ahod.Messaging.Tests.Infrastructure;
 using Ahod.Messaging.Tests.Outbox;
 using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Consumers;
 
@@ -133,7 +134,7 @@ public sealed class ConsumerTests(MessagingFixture fixture)
     }
 
     private static Task WaitForHandledAsync(MessagingTestContext test, Guid eventId, CancellationToken ct) =>
-        Eventually.TrueAsync(async () =>
+        EventuallyAsync(async () =>
         {
             await using var db = test.NewDbContext();
             return await db.HandledEvents.AnyAsync(h => h.EventId == eventId, ct);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RabbitMQ.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Infrastructure;
 
@@ -99,7 +100,7 @@ public sealed class MessagingTestContext : IAsyncDisposable
         if (consumer)
         {
             // The consumer declares its queue in the background; tests publish once it is listening.
-            await Eventually.TrueAsync(async () => (await QueueStateAsync(ServiceName, cancellationToken))?.ConsumerCount > 0,
+            await EventuallyAsync(async () => (await QueueStateAsync(ServiceName, cancellationToken))?.ConsumerCount > 0,
                 TimeSpan.FromSeconds(30), () => $"no consumer on queue {ServiceName}", cancellationToken);
         }
 
@@ -108,7 +109,7 @@ public sealed class MessagingTestContext : IAsyncDisposable
 
     /// <summary>Waits until the service queue has no ready messages left.</summary>
     public Task WaitForQueueEmptyAsync(CancellationToken cancellationToken) =>
-        Eventually.TrueAsync(async () => (await QueueStateAsync(ServiceName, cancellationToken))?.MessageCount == 0,
+        EventuallyAsync(async () => (await QueueStateAsync(ServiceName, cancellationToken))?.MessageCount == 0,
             TimeSpan.FromSeconds(30), () => $"queue {ServiceName} is not empty", cancellationToken);
 
     private async Task<QueueDeclareOk?> QueueStateAsync(string queue, CancellationToken cancellationToken)

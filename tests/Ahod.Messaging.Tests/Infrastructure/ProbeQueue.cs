@@ -1,6 +1,7 @@
 using System.Text;
 using Ahod.Messaging.RabbitMq;
 using RabbitMQ.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Infrastructure;
 
@@ -47,7 +48,7 @@ public sealed class ProbeQueue(MessagingTestContext context, string name)
     /// <summary>Drains until at least <paramref name="count"/> messages have arrived.</summary>
     public async Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await Eventually.TrueAsync(async () => (await DrainAsync(cancellationToken)).Count >= count, timeout,
+        await EventuallyAsync(async () => (await DrainAsync(cancellationToken)).Count >= count, timeout,
             () => $"queue {Name} received {_received.Count} of {count} messages", cancellationToken);
         return _received;
     }

@@ -1,6 +1,7 @@
 using Ahod.Messaging.Outbox;
 using Ahod.Messaging.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Outbox;
 
@@ -41,7 +42,7 @@ public sealed class BrokerOutageTests(MessagingFixture fixture)
             }
 
             // The relay keeps trying and failing; the rows stay, counting attempts.
-            await Eventually.TrueAsync(async () =>
+            await EventuallyAsync(async () =>
             {
                 await using var db = test.NewDbContext();
                 return await db.Set<OutboxMessage>().CountAsync(m => m.ProcessedAt == null && m.Attempts > 0, ct) == written.Count;
@@ -53,7 +54,7 @@ public sealed class BrokerOutageTests(MessagingFixture fixture)
             await fixture.StartRabbitMqAsync(ct);
         }
 
-        await Eventually.TrueAsync(async () => await test.CountOutboxAsync(processed: false, ct) == 0, TimeSpan.FromSeconds(60),
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: false, ct) == 0, TimeSpan.FromSeconds(60),
             () => "the relay did not deliver after RabbitMQ came back", ct);
         var received = await probe.WaitForAsync(1 + written.Count, TimeSpan.FromSeconds(30), ct);
         written.Select(id => id.ToString()).ShouldBeSubsetOf(received.Select(m => m.MessageId!));

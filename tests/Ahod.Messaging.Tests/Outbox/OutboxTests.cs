@@ -4,6 +4,7 @@ using Ahod.Messaging.Outbox;
 using Ahod.Messaging.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
+using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Outbox;
 
@@ -94,7 +95,7 @@ public sealed class OutboxTests(MessagingFixture fixture)
         received.ShouldBe(evt);
         using var body = JsonDocument.Parse(message.Body);
         body.RootElement.GetProperty("userName").GetString().ShouldBe("grace");
-        await Eventually.TrueAsync(async () => await test.CountOutboxAsync(processed: true, ct) == 1, Timeout,
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: true, ct) == 1, Timeout,
             () => "the outbox row was not marked processed", ct);
     }
 
@@ -121,7 +122,7 @@ public sealed class OutboxTests(MessagingFixture fixture)
             test.StartHostAsync(relay: true, consumer: false, ct, o => o.RelayBatchSize = 10));
 
         await probe.WaitForAsync(count, Timeout, ct);
-        await Eventually.TrueAsync(async () => await test.CountOutboxAsync(processed: false, ct) == 0, Timeout,
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: false, ct) == 0, Timeout,
             () => "rows are still unprocessed", ct);
         await Task.Delay(500, ct);
         var received = await probe.DrainAsync(ct);
