@@ -1,6 +1,8 @@
-// Payments benchmark: transfers through the gateway vs pgbench's tpcb-like on the same PostgreSQL server.
-//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 64] [--clients 64] [--seconds 20] [--direct]
-// --direct also fires the same transfers (same tokens) straight at the payments service, bypassing the gateway.
+// Payments benchmark: transfers through the gateway, straight to Payments and through a naive endpoint, against
+// pgbench's tpcb-like on the same PostgreSQL server, at each client count in the same run.
+//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 32] [--clients 8,64,256] [--seconds 15]
+// The configuration the bench is built in (-c Release) is the one Aspire runs the services in: the AppHost assembly's
+// [AssemblyConfiguration] picks it. The report prints the command line of the running Payments process to show it.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -9,19 +11,30 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Ahod.Testing;
 using Npgsql;
 
-var users = Option("--users", 64);
-var clients = Option("--clients", 64);
-var seconds = Option("--seconds", 20);
-var direct = args.Contains("--direct");
+if (args.Length > 0 && args[0] == NaiveServer.Argument)
+{
+    await NaiveServer.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+    return 0;
+}
+
+var users = Option("--users", 32);
+var clientCounts = (OptionText("--clients") ?? "8,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+var seconds = Option("--seconds", 15);
 var culture = CultureInfo.InvariantCulture;
-Console.WriteLine($"Ahod payments benchmark: {users} users, {clients} clients, {seconds} s (machine: {Environment.ProcessorCount} cores)");
+var maxClients = clientCounts.Max();
+Console.WriteLine($"Ahod payments benchmark: {users} users, clients {string.Join(", ", clientCounts)}, {seconds} s per phase " +
+    $"(machine: {Environment.ProcessorCount} cores, shared with other work: see 'other' in the CPU tables), {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
 await using var app = await TestApp.StartAhodAsync(["gateway", "identity", "payments"], builder =>
 {
     builder.Project("gateway").LiftRateLimits();
+    // pgbench at 256 clients needs 256 connections beside the services' pools (the server's default here is 400).
+    builder.Builder.CreateResourceBuilder((IResourceWithArgs)builder.Builder.Resources.Single(r => r.Name == "postgres"))
+        .WithArgs("-c", "max_connections=1000");
     foreach (var name in new[] { "gateway", "identity", "payments" })
     {
         // Request logging at Information costs more CPU than the work measured here.
@@ -29,9 +42,12 @@ await using var app = await TestApp.StartAhodAsync(["gateway", "identity", "paym
     }
 });
 var stateDirectory = app.StateDirectory;
+OurPaths.State = stateDirectory;
 Console.WriteLine($"App model started in {app.StartupTime.TotalSeconds:0.0} s (benchmark built {(typeof(TestApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).FirstOrDefault() as System.Reflection.AssemblyConfigurationAttribute)?.Configuration}; Aspire runs the services in the same configuration)");
 
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 8 })
+Console.WriteLine($"Payments runs as: {CpuSample.CommandLineOf("Ahod.Payments.csproj") ?? "?"}");
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxClients + 8 })
 {
     BaseAddress = app.GetEndpoint("gateway"),
     Timeout = TimeSpan.FromSeconds(30),
@@ -58,21 +74,9 @@ using (var gate = new SemaphoreSlim(8))
 
 Console.WriteLine($"Created and funded {users} wallets in {setup.Elapsed.TotalSeconds:0.0} s");
 
-// 2. Random transfers from C clients for T seconds: through the gateway, then (with --direct) straight at payments.
+// 2. pgbench's tables in a scratch database on the same server: pgbench and the naive endpoint use them.
 var paymentsDb = app.GetConnectionString("paymentsdb");
-var phases = new List<Phase> { await RunPhaseAsync("through the gateway", http) };
-if (direct)
-{
-    using var straight = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 8 })
-    {
-        BaseAddress = app.GetEndpoint("payments"),
-        Timeout = TimeSpan.FromSeconds(30),
-    };
-    phases.Add(await RunPhaseAsync("direct to payments", straight));
-}
-
-// 3. pgbench tpcb-like on the same server, same clients and duration.
-var server = new NpgsqlConnectionStringBuilder(app.GetConnectionString("paymentsdb"));
+var server = new NpgsqlConnectionStringBuilder(paymentsDb);
 await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ConnectionString))
 {
     await admin.OpenAsync();
@@ -82,47 +86,121 @@ await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
 
 const string Pgbench = "/usr/lib/postgresql/15/bin/pgbench";
 await PgbenchAsync(["-i", "-s", "10", "-q"]);
-var pgbenchOutput = await PgbenchAsync(["-c", clients.ToString(culture), "-j", "2", "-T", seconds.ToString(culture), "-b", "tpcb-like"]);
-var tps = Regex.Match(pgbenchOutput, @"tps = ([0-9.]+) \(without initial connection time\)") is { Success: true } m
-    ? double.Parse(m.Groups[1].Value, culture)
-    : throw new InvalidOperationException("pgbench printed no tps:\n" + pgbenchOutput);
-var pgLatency = Regex.Match(pgbenchOutput, @"latency average = ([0-9.]+) ms") is { Success: true } l ? l.Groups[1].Value : "?";
-
-// 4. The ledger after the storm.
-var ledger = await VerifyLedgerAsync(app.GetConnectionString("paymentsdb"));
-
-Console.WriteLine();
-Console.WriteLine("| measure | value |");
-Console.WriteLine("|---|---|");
-foreach (var phase in phases)
+var naivePort = FreePort();
+using var naive = NaiveServer.Start(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "pgbench_scratch", ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 }.ConnectionString, naivePort);
+using var straight = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxClients + 8 })
 {
-    Console.WriteLine($"| transfers answered {phase.Name} (201 posted + 422 refused) | {phase.Answered} in {phase.Elapsed.TotalSeconds:0.0} s ({phase.Created} posted, {phase.Refused} refused) |");
-    Console.WriteLine($"| transfers/s {phase.Name} | {phase.PerSecond:0} |");
-    Console.WriteLine($"| latency p50 / p99 / max {phase.Name} | {phase.P50:0.0} ms / {phase.P99:0.0} ms / {phase.Max:0.0} ms |");
-    Console.WriteLine($"| errors {phase.Name} (not 201/422) | {phase.Errors}{(phase.ErrorKinds.Count == 0 ? "" : " (" + string.Join(", ", phase.ErrorKinds.Select(k => $"{k.Key}: {k.Value}")) + ")")} |");
-    Console.WriteLine($"| ratio {phase.Name} ÷ pgbench TPS | {phase.PerSecond / tps:0.00} |");
-}
-
-Console.WriteLine($"| pgbench tpcb-like, -c {clients} -j 2 -T {seconds} | {tps:0} TPS, {pgLatency} ms avg |");
-Console.WriteLine($"| ledger check | {ledger} |");
-foreach (var phase in phases)
+    BaseAddress = app.GetEndpoint("payments"),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+using var naiveHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxClients + 8 })
 {
-    Console.WriteLine();
-    Console.WriteLine($"CPU {phase.Name} (% of one core over the phase; µs of CPU per answered transfer):");
-    foreach (var (group, cpuSeconds) in phase.Cpu.OrderByDescending(c => c.Value))
+    BaseAddress = new Uri($"http://127.0.0.1:{naivePort}"),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+await NaiveServer.WaitReadyAsync(naiveHttp);
+
+// 3. At each client count: transfers through the gateway, straight at Payments (same tokens), through the naive
+// endpoint, then pgbench tpcb-like with the same client count and duration.
+var rounds = new List<Round>();
+foreach (var clients in clientCounts)
+{
+    // pgbench first: the services' pools shrink back between rounds, so the server has room for pgbench's connections.
+    var cpuBefore = CpuSample.Take();
+    // Opening many connections (SCRAM) on a busy machine can take most of a short run: pgbench's TPS leaves that time
+    // out, but it needs time left to measure, so large client counts get a longer run.
+    var pgbenchSeconds = clients >= 128 ? 2 * seconds : seconds;
+    var pgbenchOutput = await PgbenchAsync(["-c", clients.ToString(culture), "-j", "2", "-T", pgbenchSeconds.ToString(culture), "-b", "tpcb-like"]);
+    var pgbenchCpu = CpuSample.Take().Minus(cpuBefore);
+    var tps = Regex.Match(pgbenchOutput, @"tps = ([0-9.]+) \(without initial connection time\)") is { Success: true } m
+        ? double.Parse(m.Groups[1].Value, culture)
+        : double.NaN;
+    if (double.IsNaN(tps))
     {
-        Console.WriteLine(string.Create(culture, $"  {group,-28} {100 * cpuSeconds / phase.Elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, phase.Answered),8:0} µs"));
+        Console.WriteLine("pgbench printed no TPS (no transaction finished):\n" + pgbenchOutput);
     }
 
-    Console.WriteLine(string.Create(culture, $"PostgreSQL transactions in paymentsdb: {phase.Transactions} ({(double)phase.Transactions / Math.Max(1, phase.Answered):0.00} per transfer)"));
-    Console.WriteLine($"Ledger batches: {phase.Batches.Sum(b => b.Value)} (mean {(double)phase.Created / Math.Max(1, phase.Batches.Sum(b => b.Value)):0.0} posted transfers per commit): "
-        + string.Join(", ", phase.Batches.Select(b => $"{b.Key}: {b.Value}")));
+    var pgLatency = Regex.Match(pgbenchOutput, @"latency average = ([0-9.]+) ms") is { Success: true } l ? l.Groups[1].Value : "?";
+    var phases = new List<Phase>
+    {
+        await RunPhaseAsync("through the gateway", http, clients, SendTransfer),
+        await RunPhaseAsync("direct to payments", straight, clients, SendTransfer),
+        await RunPhaseAsync("naive endpoint", naiveHttp, clients, NaiveServer.Request),
+    };
+    var round = new Round(clients, phases, tps, pgLatency, pgbenchCpu);
+    rounds.Add(round);
+    Console.WriteLine($"Round of {clients} clients done: pgbench {tps:0} TPS; " + string.Join("; ", phases.Select(p =>
+        string.Create(culture, $"{p.Name} {p.PerSecond:0}/s ({p.PerSecond / tps:0.00}), p99 {p.P99:0} ms, {p.Errors} errors"))));
 }
 
-var worst = phases.Sum(p => p.Errors);
+// 4. The ledger after the storm.
+var ledger = await VerifyLedgerAsync(paymentsDb);
+
+Console.WriteLine();
+Console.WriteLine("| clients | path | answered/s | ÷ pgbench | p50 / p99 / max ms | errors | CPU µs per answered request (payments / gateway / postgres / naive / client+host / other) |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+foreach (var round in rounds)
+{
+    foreach (var phase in round.Phases)
+    {
+        Console.WriteLine(string.Create(culture,
+            $"| {round.Clients} | {phase.Name} | {phase.PerSecond:0} | {phase.PerSecond / round.Tps:0.00} | {phase.P50:0} / {phase.P99:0} / {phase.Max:0} | " +
+            $"{phase.Errors}{(phase.ErrorKinds.Count == 0 ? "" : " (" + string.Join(", ", phase.ErrorKinds.Select(k => $"{k.Key}: {k.Value}")) + ")")} | " +
+            $"{Us(phase.Cpu, "payments", phase.Answered)} / {Us(phase.Cpu, "gateway", phase.Answered)} / {Us(phase.Cpu, "postgres", phase.Answered)} / " +
+            $"{Us(phase.Cpu, "naive endpoint", phase.Answered)} / {Us(phase.Cpu, "bench client + app host", phase.Answered)} / {Us(phase.Cpu, "other (not this benchmark)", phase.Answered)} |"));
+    }
+
+    var transactions = double.IsNaN(round.Tps) ? 0 : (long)(round.Tps * (round.Clients >= 128 ? 2 * seconds : seconds));
+    Console.WriteLine(string.Create(culture,
+        $"| {round.Clients} | pgbench tpcb-like (-j 2) | {round.Tps:0} | 1.00 | avg {round.PgLatency} | – | postgres {Us(round.PgbenchCpu, "postgres", transactions)}, pgbench {Us(round.PgbenchCpu, "pgbench", transactions)} |"));
+}
+
+Console.WriteLine($"\nLedger check after all phases: {ledger}");
+foreach (var round in rounds)
+{
+    foreach (var phase in round.Phases)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{round.Clients} clients, {phase.Name}: {phase.Answered} answered in {phase.Elapsed.TotalSeconds:0.0} s ({phase.Created} posted, {phase.Refused} refused); CPU (% of one core; µs per answered request):");
+        foreach (var (group, cpuSeconds) in phase.Cpu.OrderByDescending(c => c.Value))
+        {
+            Console.WriteLine(string.Create(culture, $"  {group,-28} {100 * cpuSeconds / phase.Elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, phase.Answered),8:0} µs"));
+        }
+
+        if (phase.Name != "naive endpoint")
+        {
+            Console.WriteLine(string.Create(culture, $"  PostgreSQL transactions in paymentsdb: {phase.Transactions} ({(double)phase.Transactions / Math.Max(1, phase.Answered):0.00} per transfer)"));
+            Console.WriteLine($"  Ledger batches: {phase.Batches.Sum(b => b.Value)} (mean {(double)phase.Created / Math.Max(1, phase.Batches.Sum(b => b.Value)):0.0} posted transfers per commit): "
+                + string.Join(", ", phase.Batches.Select(b => $"{b.Key}: {b.Value}")));
+        }
+    }
+}
+
+var worst = rounds.SelectMany(r => r.Phases).Sum(p => p.Errors);
 return ledger == "balanced" && worst == 0 ? 0 : 1;
 
-async Task<Phase> RunPhaseAsync(string name, HttpClient client)
+string Us(Dictionary<string, double> cpu, string group, long count) =>
+    cpu.TryGetValue(group, out var s) ? (1e6 * s / Math.Max(1, count)).ToString("0", culture) : "–";
+
+HttpRequestMessage SendTransfer(Random random)
+{
+    var from = accounts[random.Next(accounts.Count)];
+    var to = accounts[random.Next(accounts.Count - 1)];
+    if (to.UserId == from.UserId)
+    {
+        to = accounts[^1];
+    }
+
+    var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
+    {
+        Content = JsonContent.Create(new { fromAccountId = from.WalletId, toUserId = to.UserId, amount = new { amount = random.Next(1, 100), currency = "USD" } }),
+    };
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+    request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+    return request;
+}
+
+async Task<Phase> RunPhaseAsync(string name, HttpClient client, int clients, Func<Random, HttpRequestMessage> next)
 {
     var latencies = new List<double>[clients];
     var created = 0;
@@ -140,19 +218,7 @@ async Task<Phase> RunPhaseAsync(string name, HttpClient client)
         var mine = latencies[c] = new List<double>(100_000);
         while (DateTime.UtcNow < stop)
         {
-            var from = accounts[random.Next(accounts.Count)];
-            var to = accounts[random.Next(accounts.Count)];
-            if (to.UserId == from.UserId)
-            {
-                continue;
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/send")
-            {
-                Content = JsonContent.Create(new { fromAccountId = from.WalletId, toUserId = to.UserId, amount = new { amount = random.Next(1, 100), currency = "USD" } }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var request = next(random);
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -160,7 +226,7 @@ async Task<Phase> RunPhaseAsync(string name, HttpClient client)
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 switch (response.StatusCode)
                 {
-                    case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                    case HttpStatusCode.Created or HttpStatusCode.OK: Interlocked.Increment(ref created); break;
                     case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref refused); break;
                     default:
                         Interlocked.Increment(ref errors);
@@ -331,11 +397,26 @@ static async Task<string> VerifyLedgerAsync(string connectionString)
     return problems.Count == 0 ? "balanced" : string.Join("; ", problems);
 }
 
+string? OptionText(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
 int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
+
+internal sealed record Round(int Clients, List<Phase> Phases, double Tps, string PgLatency, Dictionary<string, double> PgbenchCpu);
 
 internal sealed record Phase(
     string Name, TimeSpan Elapsed, int Created, int Refused, int Errors, Dictionary<string, int> ErrorKinds,
@@ -344,6 +425,27 @@ internal sealed record Phase(
     public int Answered => Created + Refused;
 
     public double PerSecond => Answered / Elapsed.TotalSeconds;
+}
+
+/// <summary>What marks a process as this benchmark's: the checkout it runs from, the state folder of its app.</summary>
+internal static class OurPaths
+{
+    public static string Checkout { get; } = Find();
+
+    public static string? State { get; set; }
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ahod.sln")))
+            {
+                return dir.FullName + "/";
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
 }
 
 /// <summary>
@@ -383,13 +485,36 @@ internal sealed class CpuSample
             }
         }
 
+        // DCP runs detached, so the app's processes are not our descendants: they are ours when they or an ancestor
+        // run from this checkout or from this run's state folder (PostgreSQL's backends descend from its postmaster).
         var self = Environment.ProcessId;
+        var roots = new Dictionary<int, bool>();
+        bool IsRoot(int pid)
+        {
+            if (!roots.TryGetValue(pid, out var root))
+            {
+                try
+                {
+                    var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+                    root = pid == self || commandLine.Contains(OurPaths.Checkout, StringComparison.Ordinal)
+                        || (OurPaths.State is { } state && commandLine.Contains(state, StringComparison.Ordinal));
+                }
+                catch (IOException)
+                {
+                }
+
+                roots[pid] = root;
+            }
+
+            return root;
+        }
+
         foreach (var (pid, (_, command, ticks)) in stats)
         {
             var ours = false;
             for (var p = pid; p > 1 && stats.ContainsKey(p); p = stats[p].Parent)
             {
-                if (p == self)
+                if (IsRoot(p))
                 {
                     ours = true;
                     break;
@@ -419,11 +544,44 @@ internal sealed class CpuSample
         return groups;
     }
 
+    /// <summary>The command line of this bench's descendant process whose command line names <paramref name="project"/>.</summary>
+    public static string? CommandLineOf(string project)
+    {
+        var sample = Take();
+        foreach (var (pid, (group, _)) in sample._processes)
+        {
+            if (group == "other (not this benchmark)")
+            {
+                continue;
+            }
+
+            // DCP runs each project as `dotnet run --project ... --configuration X`: that line says which build runs.
+            try
+            {
+                var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+                if (commandLine.Contains(project, StringComparison.Ordinal))
+                {
+                    return commandLine;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return null;
+    }
+
     private static string Classify(int pid, string command, int self)
     {
         if (pid == self)
         {
             return "bench client + app host";
+        }
+
+        if (command is "dcp" or "dcpctrl" or "dcpproc")
+        {
+            return "aspire dcp";
         }
 
         string commandLine;
@@ -438,9 +596,11 @@ internal sealed class CpuSample
 
         return commandLine switch
         {
-            _ when commandLine.Contains("Ahod.Payments.dll", StringComparison.Ordinal) => "payments",
-            _ when commandLine.Contains("Ahod.Gateway.dll", StringComparison.Ordinal) => "gateway",
-            _ when commandLine.Contains("Ahod.Identity.dll", StringComparison.Ordinal) => "identity",
+            _ when commandLine.Contains(NaiveServer.Argument, StringComparison.Ordinal) => "naive endpoint",
+            _ when commandLine.StartsWith("dotnet run", StringComparison.Ordinal) => "dotnet run wrappers",
+            _ when commandLine.Contains("Ahod.Payments", StringComparison.Ordinal) => "payments",
+            _ when commandLine.Contains("Ahod.Gateway", StringComparison.Ordinal) => "gateway",
+            _ when commandLine.Contains("Ahod.Identity", StringComparison.Ordinal) => "identity",
             _ when command == "postgres" => "postgres",
             _ when command == "pgbench" => "pgbench",
             _ when command.StartsWith("redis", StringComparison.Ordinal) => "redis",

@@ -8,6 +8,9 @@ namespace Ahod.Payments.Idempotency;
 /// <summary>Who owns an in-flight key: the ledger commit completes the key only while this token still holds it.</summary>
 public sealed record IdempotencyClaim(Guid UserId, string Key, Guid Token);
 
+/// <summary>A key to claim inside the ledger's batch: who, the key, and the hash of the request it stands for.</summary>
+public sealed record IdempotencyKey(Guid UserId, string Key, string RequestHash);
+
 /// <summary>A response as stored for replay.</summary>
 public sealed record StoredResponse(int Status, string ContentType, string Body);
 

@@ -27,11 +27,9 @@ internal static class Idempotent
                 http.Response.Headers[ReplayedHeader] = "true";
                 return new StoredResult<TBody>(replay.Response);
             case ClaimResult.KeyReused:
-                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
-                    title: "Idempotency-Key reused.", detail: "This key was already used with a different request body.");
+                return KeyReused();
             case ClaimResult.InFlight:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                    title: "Request in progress.", detail: "A request with this Idempotency-Key is still running; retry shortly.");
+                return InFlight();
         }
 
         var acquired = ((ClaimResult.Acquired)claim).Claim;
@@ -42,15 +40,68 @@ internal static class Idempotent
         catch (LedgerUnavailableException)
         {
             await store.ReleaseAsync(acquired);
-            http.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Payments temporarily unavailable.", detail: "Nothing was applied; retry with the same Idempotency-Key.");
+            return Unavailable(http);
         }
         catch
         {
             await store.ReleaseAsync(acquired);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs a POST whose whole effect is one ledger request: the key is claimed, checked and completed inside the
+    /// ledger's batch transaction (<see cref="LedgerRequest.Key"/>), so the request costs no round trip of its own
+    /// before the batch, and the stored response commits with the transfer or not at all.
+    /// </summary>
+    public static async Task<Results<StoredResult<TBody>, ValidationProblem, ProblemHttpResult>> SubmitAsync<TBody>(
+        HttpContext http, object body, LedgerBatcher ledger, Func<IdempotencyKey, LedgerRequest> request)
+    {
+        var key = http.Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [HeaderName] = ["Required on every request that moves money: a unique string of at most 255 characters (a UUID is ideal)."] },
+                title: "Idempotency-Key header missing or invalid.");
+        }
+
+        LedgerResult result;
+        try
+        {
+            result = await ledger.SubmitAsync(request(new IdempotencyKey(http.User.GetUserId(), key,
+                IdempotencyStore.Hash(http.Request.Path, body, ApiJson.Options))));
+        }
+        catch (LedgerUnavailableException)
+        {
+            // The batch rolled back: nothing was applied and the key was not taken.
+            return Unavailable(http);
+        }
+
+        switch (result.Outcome)
+        {
+            case LedgerOutcome.Replayed:
+                http.Response.Headers[ReplayedHeader] = "true";
+                return new StoredResult<TBody>(result.Response!);
+            case LedgerOutcome.KeyReused:
+                return KeyReused();
+            case LedgerOutcome.KeyInFlight:
+                return InFlight();
+            default:
+                return new StoredResult<TBody>(result.Response ?? ApiResponses.Failure(result));
+        }
+    }
+
+    private static ProblemHttpResult KeyReused() => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Idempotency-Key reused.", detail: "This key was already used with a different request body.");
+
+    private static ProblemHttpResult InFlight() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+        title: "Request in progress.", detail: "A request with this Idempotency-Key is still running; retry shortly.");
+
+    private static ProblemHttpResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Payments temporarily unavailable.", detail: "Nothing was applied; retry with the same Idempotency-Key.");
     }
 }
 

@@ -59,8 +59,20 @@ public sealed record LedgerRequest
     /// <summary>For hold events: what the hold backs (e.g. a marketplace request id).</summary>
     public string? Reference { get; init; }
 
-    /// <summary>The public API's idempotency key, completed in the same transaction as the ledger change.</summary>
+    /// <summary>The public API's idempotency key, claimed before, completed in the same transaction as the ledger change.</summary>
     public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>
+    /// The public API's idempotency key, claimed, checked and completed inside the ledger's transaction (no round trip of
+    /// its own): for requests whose whole effect is this ledger request. Needs <see cref="Render"/>.
+    /// </summary>
+    public IdempotencyKey? Key { get; init; }
+
+    /// <summary>When set, <see cref="DebitAccountId"/> must be a wallet of this user (checked in the batch).</summary>
+    public Guid? DebitWalletOwner { get; init; }
+
+    /// <summary>When set, the credit account is this user's wallet in <see cref="Currency"/> (found in the batch).</summary>
+    public Guid? CreditWalletOwner { get; init; }
 
     /// <summary>Turns the result into the HTTP response that is stored for the key and returned.</summary>
     public Func<LedgerResult, StoredResponse>? Render { get; init; }
@@ -89,6 +101,15 @@ public enum LedgerOutcome
 
     /// <summary>Nothing to do (an expiry that lost the race to a post or void).</summary>
     NoOp,
+
+    /// <summary>The <see cref="LedgerRequest.Key"/> completed before with the same request: its stored response is answered.</summary>
+    Replayed,
+
+    /// <summary>The <see cref="LedgerRequest.Key"/> was used with another request body.</summary>
+    KeyReused,
+
+    /// <summary>The <see cref="LedgerRequest.Key"/> is held by a request still running.</summary>
+    KeyInFlight,
 }
 
 public sealed record LedgerResult(LedgerOutcome Outcome, TransferView? Transfer = null, string? Reason = null, string? Detail = null)

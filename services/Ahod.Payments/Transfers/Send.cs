@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Ahod.Payments.Accounts;
-using Ahod.Payments.Data;
 using Ahod.Payments.Idempotency;
 using Ahod.Payments.Ledger;
 
@@ -12,7 +10,7 @@ public sealed record SendRequest(Guid FromAccountId, Guid ToUserId, Money? Amoun
 public static class Send
 {
     internal static async Task<Results<StoredResult<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        SendRequest body, HttpContext http, LedgerBatcher ledger, AccountDirectory accounts, IdempotencyStore idempotency)
+        SendRequest body, HttpContext http, LedgerBatcher ledger)
     {
         var validation = new Validation();
         validation.Id(body.FromAccountId, "fromAccountId");
@@ -31,36 +29,36 @@ public static class Send
                 detail: "The recipient is the sender; move money between your own wallets is not a payment.");
         }
 
+        // One ledger request does it all: the key, the sender's wallet, the recipient's wallet and the transfer are
+        // checked and written in the ledger's batch transaction (see LedgerRules), with no round trip of their own.
         var amount = body.Amount!;
-        return await Idempotent.ExecuteAsync<TransferView>(http, body, async claim =>
+        var metadata = JsonSerializer.Serialize(new SendMetadata(userId, body.ToUserId, body.Memo), ApiJson.Options);
+        return await Idempotent.SubmitAsync<TransferView>(http, body, ledger, key => new LedgerRequest
         {
-            var wallet = await MoneyEndpoints.MyWalletAsync(accounts, body.FromAccountId, userId, http.RequestAborted);
-            if (wallet is null || wallet.Currency != amount.Currency)
-            {
-                return await MoneyEndpoints.FinishAsync(idempotency, claim, MoneyEndpoints.WalletProblem(wallet, amount), http.RequestAborted);
-            }
-
-            var recipient = await accounts.FindByOwnerAsync(AccountKinds.Wallet, "user", body.ToUserId, amount.Currency, http.RequestAborted);
-            if (recipient is null)
-            {
-                return await MoneyEndpoints.FinishAsync(idempotency, claim, ApiResponses.Problem(422, "Recipient cannot receive this currency.",
-                    $"The recipient has no {amount.Currency} wallet.", "recipient_wallet_missing"), http.RequestAborted);
-            }
-
-            return await MoneyEndpoints.SubmitAsync(ledger, new LedgerRequest
-            {
-                Operation = LedgerOperation.Transfer,
-                TransferId = Guid.CreateVersion7(),
-                DebitAccountId = wallet.Id,
-                CreditAccountId = recipient.Id,
-                Amount = amount.Amount,
-                Currency = amount.Currency,
-                Code = "p2p",
-                Metadata = JsonSerializer.Serialize(new { fromUserId = userId, toUserId = body.ToUserId, memo = body.Memo }, ApiJson.Options),
-                InitiatedBy = userId,
-                Idempotency = claim,
-                Render = r => r.Outcome == LedgerOutcome.Created ? ApiResponses.Ok(201, r.Transfer) : ApiResponses.Failure(r),
-            });
+            Operation = LedgerOperation.Transfer,
+            TransferId = Guid.CreateVersion7(),
+            DebitAccountId = body.FromAccountId,
+            DebitWalletOwner = userId,
+            CreditWalletOwner = body.ToUserId,
+            Amount = amount.Amount,
+            Currency = amount.Currency,
+            Code = "p2p",
+            Metadata = metadata,
+            InitiatedBy = userId,
+            Key = key,
+            Render = Render,
         });
     }
+
+    private static StoredResponse Render(LedgerResult result) => result.Outcome switch
+    {
+        LedgerOutcome.Created => ApiResponses.Ok(201, result.Transfer),
+        LedgerOutcome.NotFound when result.Reason == LedgerRules.WalletNotFound =>
+            ApiResponses.Problem(404, "Account not found.", result.Detail ?? "No such wallet of yours."),
+        LedgerOutcome.Rejected when result.Reason == LedgerRules.RecipientWalletMissing =>
+            ApiResponses.Problem(422, "Recipient cannot receive this currency.", result.Detail ?? "", LedgerRules.RecipientWalletMissing),
+        _ => ApiResponses.Failure(result),
+    };
+
+    private sealed record SendMetadata(Guid FromUserId, Guid ToUserId, string? Memo);
 }
