@@ -137,32 +137,29 @@ export type LoansPage = Page<Loan> & {
   communities: { communityId: string; name: string; goal: Money; contributed: Money; received: Money; percentOfGoal: number }[];
 };
 
-// Marketplace and chat: from PRODUCT.md's contract (those services are being built; not yet reachable through the gateway).
-export type Image = { id: string; urls: { thumb: string; card: string; full: string } };
+// Marketplace and chat (temporary, replaced by generated types)
+export type ListingImage = { id: string; urls: { thumb: string; card: string; full: string } };
 export type Listing = {
-  id: string;
-  ownerId: string;
-  kind: 'sale' | 'rent' | 'job' | 'service';
-  category: string;
-  title: string;
-  description: string;
-  price: Money;
-  priceUnit: 'item' | 'hour' | 'day' | 'week' | 'month';
-  location: { city?: string; region?: string; country?: string };
-  attributes: Record<string, unknown>;
-  status: 'draft' | 'published' | 'closed';
-  images: Image[];
-  rating: { average: number; count: number };
-  createdAt: string;
-  updatedAt: string;
+  id: string; ownerId: string; kind: string; category: string; title: string; description: string; price: Money; priceUnit: string;
+  location: { city?: string | null; region?: string | null; country?: string | null }; attributes: unknown; status: string;
+  images: ListingImage[]; rating: { average?: number | null; count: number }; createdAt: string; updatedAt: string;
 };
+export type CreateListingRequest = Partial<Omit<Listing, 'id' | 'ownerId' | 'images' | 'rating' | 'createdAt' | 'updatedAt'>>;
+export type UpdateListingRequest = Omit<CreateListingRequest, 'kind'>;
+export type ListingRequest = {
+  id: string; listingId: string; requesterId: string; ownerId: string; kind: string; status: string; message: string;
+  startDate?: string | null; endDate?: string | null; price: Money; reason?: string | null; payment?: Payment | null; createdAt: string; updatedAt: string;
+};
+export type Payment = { transferId: string; status: string };
+export type CreateRequestBody = { message?: string | null; startDate?: string | null; endDate?: string | null; offeredPrice?: Money | null };
+export type Review = { id: string; listingId: string; requestId: string; authorId?: string | null; authorRole: string; rating: number; text: string; createdAt: string };
+export type CreateReviewRequest = { requestId: string; rating?: number | null; text?: string | null };
 export type Message = { id: string; conversationId: string; seq: number; senderId: string; clientMessageId: string; text: string; sentAt: string };
 export type Conversation = {
-  id: string;
-  type: 'direct' | 'listing' | 'community';
-  participants: string[];
-  title: string;
-  lastMessage?: Message | null;
-  unread: number;
+  id: string; type: string; participants: string[]; title: string; lastMessage?: Message | null; unread: number;
+  readUpTo: Record<string, number>; listingId?: string | null; communityId?: string | null; lastSeq: number; lastActivityAt: string;
 };
-export type Notification = { id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string; readAt?: string | null };
+export type ConversationList = Page<Conversation>;
+export type CreateConversationRequest = { type?: string | null; userId?: string | null; listingId?: string | null };
+export type Notification = { id: string; type: string; title: string; body: string; data: unknown; createdAt: string; readAt?: string | null };
+export type NotificationPage = Page<Notification> & { unreadCount: number };
