@@ -16,13 +16,7 @@ public sealed class EndToEndTests(WebAppFixture fixture)
     public async Task TwoStudents_SignUpVerifyDepositSendFormACommunityAndContribute()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var ann = await fixture.NewPhonePageAsync();
-        var bob = await fixture.NewPhonePageAsync();
-
-        await Flows.SignUpAsync(ann, $"ann_{run}", "Ann", $"ann.{run}@example.com");
-        await Flows.SignUpAsync(bob, $"bob_{run}", "Bob", $"bob.{run}@example.com");
-        await Flows.VerifyAsync(fixture, ann, $"ann.{run}@example.com");
-        await Flows.VerifyAsync(fixture, bob, $"bob.{run}@example.com");
+        var (ann, bob) = await Flows.TwoVerifiedStudentsAsync(fixture, run);
 
         // Ann adds money: at once, then slowly (pending, then posted), then with a card that is declined.
         await Flows.Nav(ann, "Wallet").ClickAsync();

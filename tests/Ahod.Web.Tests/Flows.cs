@@ -17,6 +17,18 @@ public static partial class Flows
     public static ILocator Nav(IPage page, Regex name) =>
         page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { NameRegex = name });
 
+    /// <summary>Ann and Bob, each in a phone-sized page of their own, signed up and verified by the emailed link.</summary>
+    public static async Task<(IPage Ann, IPage Bob)> TwoVerifiedStudentsAsync(WebAppFixture fixture, string run)
+    {
+        var ann = await fixture.NewPhonePageAsync();
+        var bob = await fixture.NewPhonePageAsync();
+        await SignUpAsync(ann, $"ann_{run}", "Ann", $"ann.{run}@example.com");
+        await SignUpAsync(bob, $"bob_{run}", "Bob", $"bob.{run}@example.com");
+        await VerifyAsync(fixture, ann, $"ann.{run}@example.com");
+        await VerifyAsync(fixture, bob, $"bob.{run}@example.com");
+        return (ann, bob);
+    }
+
     /// <summary>Adds money to the USD wallet with the sandbox card that settles at once.</summary>
     public static async Task DepositAsync(IPage page, string amount)
     {

@@ -16,12 +16,7 @@ public sealed class MarketplaceAndChatTests(WebAppFixture fixture)
     public async Task TwoStudents_ListHireThroughEscrowReviewAndChatLive()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var ann = await fixture.NewPhonePageAsync();
-        var bob = await fixture.NewPhonePageAsync();
-        await Flows.SignUpAsync(ann, $"ann_{run}", "Ann", $"ann.{run}@example.com");
-        await Flows.SignUpAsync(bob, $"bob_{run}", "Bob", $"bob.{run}@example.com");
-        await Flows.VerifyAsync(fixture, ann, $"ann.{run}@example.com");
-        await Flows.VerifyAsync(fixture, bob, $"bob.{run}@example.com");
+        var (ann, bob) = await Flows.TwoVerifiedStudentsAsync(fixture, run);
         await Flows.DepositAsync(bob, "50.00");
 
         // Ann creates a tutoring listing as a draft, adds a photo (the upload shows its progress), publishes it.

@@ -3,7 +3,9 @@
  * `npm run api:types`); Payments' and Savings' are written here from PRODUCT.md until those services serve an OpenAPI
  * document, then generated the same way (scripts/generate-api-types.mjs picks up every document in openapi/).
  */
+import type { components as Chat } from './generated/chat';
 import type { components as Identity } from './generated/identity';
+import type { components as Payments } from './generated/payments';
 import type { Money } from '../money';
 
 export type { Money };
@@ -16,30 +18,10 @@ export type UpdateUserRequest = Identity['schemas']['UpdateUserRequest'];
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // Payments
-export type Wallet = { id: string; currency: string; available: Money; pending: Money; status: string };
-export type Transfer = {
-  id: string;
-  status: 'pending' | 'posted' | 'voided' | 'expired' | 'declined' | string;
-  amount: Money;
-  debitAccountId: string;
-  creditAccountId: string;
-  code: string;
-  pendingId?: string | null;
-  timeoutAt?: string | null;
-  metadata?: Record<string, unknown> | null;
-  createdAt: string;
-};
-export type HistoryEntry = {
-  id: string;
-  transferId: string;
-  accountId: string;
-  amount: Money;
-  pending: boolean;
-  balanceAfter: Money;
-  code: string;
-  status: string;
-  createdAt: string;
-};
+export type Wallet = Payments['schemas']['WalletView'];
+export type Transfer = Payments['schemas']['TransferView'];
+export type Withdrawal = Payments['schemas']['WithdrawalView'];
+export type HistoryEntry = Payments['schemas']['HistoryEntry'];
 
 // Savings
 export type Frequency = 'weekly' | 'biweekly' | 'monthly';
@@ -154,12 +136,11 @@ export type Payment = { transferId: string; status: string };
 export type CreateRequestBody = { message?: string | null; startDate?: string | null; endDate?: string | null; offeredPrice?: Money | null };
 export type Review = { id: string; listingId: string; requestId: string; authorId?: string | null; authorRole: string; rating: number; text: string; createdAt: string };
 export type CreateReviewRequest = { requestId: string; rating?: number | null; text?: string | null };
-export type Message = { id: string; conversationId: string; seq: number; senderId: string; clientMessageId: string; text: string; sentAt: string };
-export type Conversation = {
-  id: string; type: string; participants: string[]; title: string; lastMessage?: Message | null; unread: number;
-  readUpTo: Record<string, number>; listingId?: string | null; communityId?: string | null; lastSeq: number; lastActivityAt: string;
-};
-export type ConversationList = Page<Conversation>;
-export type CreateConversationRequest = { type?: string | null; userId?: string | null; listingId?: string | null };
-export type Notification = { id: string; type: string; title: string; body: string; data: unknown; createdAt: string; readAt?: string | null };
-export type NotificationPage = Page<Notification> & { unreadCount: number };
+// Chat
+export type Message = Chat['schemas']['MessageResponse'];
+export type Conversation = Chat['schemas']['ConversationResponse'];
+export type ConversationList = Chat['schemas']['PageOfConversationResponse'];
+// Request bodies: the server treats every nullable field as optional.
+export type CreateConversationRequest = Partial<Chat['schemas']['CreateConversationRequest']>;
+export type Notification = Chat['schemas']['NotificationResponse'];
+export type NotificationPage = Chat['schemas']['NotificationPage'];

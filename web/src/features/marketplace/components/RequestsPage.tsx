@@ -97,7 +97,7 @@ function RequestItem({ request }: { request: ListingRequest }) {
  * Pays into escrow. The Idempotency-Key is made when an attempt starts and kept while that attempt's answer is
  * unknown (a network failure: pressing again replays the same payment), then renewed once the server has answered.
  */
-function PayButton({ request }: { request: ListingRequest }) {
+export function PayButton({ request }: { request: ListingRequest }) {
   const pay = usePayRequest();
   const key = useRef<string | null>(null);
   function start() {
