@@ -1,7 +1,9 @@
 /**
- * The wire shapes the web app uses. Identity's come from its OpenAPI document (generated/identity.ts, made by
- * `npm run api:types`); Payments' and Savings' are written here from PRODUCT.md until those services serve an OpenAPI
- * document, then generated the same way (scripts/generate-api-types.mjs picks up every document in openapi/).
+ * The wire shapes the web app uses, by the names it uses. Identity's, Payments' and Chat's are aliases of the schemas
+ * generated from their OpenAPI documents (generated/<service>.ts, `npm run api:types` from openapi/*.json). Savings' and
+ * Marketplace's are still written here (from the services' C# contracts) until their documents are saved in openapi/ by
+ * scripts/update-api-types.sh; then they become aliases the same way. Request bodies are Partial: the services treat a
+ * nullable field as optional.
  */
 import type { components as Chat } from './generated/chat';
 import type { components as Identity } from './generated/identity';
@@ -119,7 +121,7 @@ export type LoansPage = Page<Loan> & {
   communities: { communityId: string; name: string; goal: Money; contributed: Money; received: Money; percentOfGoal: number }[];
 };
 
-// Marketplace and chat (temporary, replaced by generated types)
+// Marketplace (from services/Ahod.Marketplace's contracts until its document is generated)
 export type ListingImage = { id: string; urls: { thumb: string; card: string; full: string } };
 export type Listing = {
   id: string; ownerId: string; kind: string; category: string; title: string; description: string; price: Money; priceUnit: string;
