@@ -57,14 +57,7 @@ internal static class Idempotent
     public static async Task<Results<StoredResult<TBody>, ValidationProblem, ProblemHttpResult>> SubmitAsync<TBody>(
         HttpContext http, object body, LedgerBatcher ledger, Func<IdempotencyKey, LedgerRequest> request)
     {
-        var key = http.Request.Headers[HeaderName].ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [HeaderName] = ["Required on every request that moves money: a unique string of at most 255 characters (a UUID is ideal)."] },
-                title: "Idempotency-Key header missing or invalid.");
-        }
-
+        var key = http.GetIdempotencyKey();
         LedgerResult result;
         try
         {
