@@ -34,7 +34,7 @@ healthy="$(grep -o 'All resources healthy in [0-9.]* s' "$log" | head -n 1)"
 [ -n "$healthy" ] || { echo "not healthy within 300 s:"; tail -n 40 "$log"; exit 1; }
 sleep "$idle"
 # Every process of the app: DCP (it watches the AppHost's pid), its children, and the servers (by their state folder).
-pids="$(for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -p $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un)"
+pids="$(for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -pT $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un)"
 pss=0; for p in $pids; do v=$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0); pss=$((pss + ${v:-0})); done
 echo "configuration: $configuration; cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$healthy (AppHost start to every resource healthy)"
