@@ -238,7 +238,7 @@ export interface components {
         AuthResult: {
             accessToken: string;
             /** Format: int32 */
-            expiresIn: number;
+            expiresIn: number | string;
             user: components["schemas"]["UserResponse"];
         };
         EraseAccountRequest: {
@@ -265,7 +265,7 @@ export interface components {
             };
             instance?: null | string;
             /** Format: int32 */
-            status?: number | null;
+            status?: null | number | string;
             title?: null | string;
             type?: null | string;
         };
