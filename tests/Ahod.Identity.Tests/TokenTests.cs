@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Ahod.Identity.Tokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ahod.Identity.Tests;
@@ -68,6 +69,43 @@ public sealed class TokenTests(IdentityAppFixture fixture)
         // Other sessions of the same user are separate families and keep working.
         var other = await _api.SignInAsync(signedIn.User.Email!);
         await _api.RefreshAsync(other);
+    }
+
+    [Fact]
+    public async Task Refresh_SameTokenAgainBeforeItsSuccessorIsUsed_IsALostResponseAndTheSessionLives()
+    {
+        // A page navigation aborted the refresh after the server rotated the token: the browser never stored the
+        // successor and sends the old cookie again on the next page.
+        var signedIn = await _api.SignUpAsync();
+        var lost = await _api.RefreshAsync(signedIn);
+        var again = await _api.RefreshAsync(signedIn);
+
+        again.RefreshToken.ShouldNotBe(lost.RefreshToken);
+        again.User.Id.ShouldBe(signedIn.User.Id);
+        var next = await _api.RefreshAsync(again);
+        (await _api.QueryAsync<long>(
+            "SELECT count(*) FROM refresh_token_families WHERE user_id = $1 AND revoked_at IS NULL", signedIn.User.Id)).ShouldBe(1);
+
+        // Once a successor has been used, the old token is a replay again and ends the session.
+        using (var replay = await _api.PostWithRefreshCookieAsync("/api/auth/refresh", signedIn.RefreshToken))
+        {
+            replay.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var newest = await _api.PostWithRefreshCookieAsync("/api/auth/refresh", next.RefreshToken);
+        newest.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData(0, false, true)]
+    [InlineData(30, false, true)]
+    [InlineData(31, false, false)]
+    [InlineData(1, true, false)]
+    public void LostResponse_OnlyWithinTheGraceAndWhileTheSuccessorIsUnused(int secondsLater, bool successorUsed, bool lost)
+    {
+        var rotatedAt = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+
+        RefreshTokenService.IsLostResponse(rotatedAt, successorUsed, rotatedAt.AddSeconds(secondsLater)).ShouldBe(lost);
     }
 
     [Fact]

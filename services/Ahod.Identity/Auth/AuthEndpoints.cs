@@ -19,7 +19,8 @@ public static class AuthEndpoints
                 "refresh cookie. Wrong credentials are 401; repeated failures are rate limited (429 with Retry-After).");
         group.MapPost("/refresh", Sessions.RefreshAsync).WithName("Refresh")
             .WithSummary("Get a new access token from the refresh cookie")
-            .WithDescription("Rotates the refresh token. Reusing an already rotated one revokes the whole session family.");
+            .WithDescription("Rotates the refresh token. Reusing an already rotated one revokes the whole session family, except within 30 s of "
+                + "its rotation while its successor is unused (a response the client never received, say on a page navigation).");
         group.MapPost("/signout", Sessions.SignOutAsync).WithName("SignOut")
             .WithSummary("Sign out")
             .WithDescription("Revokes the refresh token family of the cookie and clears the cookie.");

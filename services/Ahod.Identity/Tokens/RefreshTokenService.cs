@@ -8,12 +8,17 @@ namespace Ahod.Identity.Tokens;
 /// <summary>
 /// Opaque 256-bit refresh tokens, stored as SHA-256, rotated on every use. A token used twice means it was
 /// stolen (or the legitimate client lost a race with the thief): the whole family is revoked, including the
-/// newest token. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
+/// newest token. One exception (<see cref="IsLostResponse"/>): the token rotated moments ago whose successor nobody has
+/// used yet. That is a client that never received its new cookie, because a page navigation aborted the request or the
+/// connection dropped; it gets another successor and the session lives on. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
 /// ends the family's access tokens at the gateway and in every service at once and is a fast early check here.
 /// </summary>
 public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation revocation, TimeProvider time, ILogger<RefreshTokenService> logger)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
+
+    /// <summary>How long after its rotation a token whose successor is still unused may be presented again.</summary>
+    public static readonly TimeSpan LostResponseGrace = TimeSpan.FromSeconds(30);
 
     public sealed record Issued(string Token, DateTimeOffset ExpiresAt, Guid FamilyId);
 
@@ -57,6 +62,19 @@ public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation 
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
         if (claimed == 0)
         {
+            var usedAt = await db.RefreshTokens.Where(t => t.Id == token.Id).Select(t => t.UsedAt).SingleAsync(cancellationToken);
+            var successorUsed = await db.RefreshTokens.AnyAsync(
+                t => t.FamilyId == family.Id && t.CreatedAt >= usedAt && t.UsedAt != null, cancellationToken);
+            if (IsLostResponse(usedAt!.Value, successorUsed, now))
+            {
+                logger.LogInformation("Refresh token of family {FamilyId} presented again {Seconds:F1} s after its rotation, successor unused: issuing another successor.",
+                    family.Id, (now - usedAt.Value).TotalSeconds);
+                var again = AddToken(family.Id);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new RotationResult(Outcome.Rotated, again, family.UserId);
+            }
+
             await transaction.RollbackAsync(cancellationToken);
             logger.LogWarning("Refresh token reuse in family {FamilyId} of user {UserId}; revoking the family.", family.Id, family.UserId);
             await RevokeFamiliesAsync([family.Id], "reuse", cancellationToken);
@@ -68,6 +86,13 @@ public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation 
         await transaction.CommitAsync(cancellationToken);
         return new RotationResult(Outcome.Rotated, issued, family.UserId);
     }
+
+    /// <summary>
+    /// A second use of a rotated token is a lost response, not theft, when it comes within <see cref="LostResponseGrace"/>
+    /// of the rotation and no successor has been used since: whoever holds the successor has not shown up.
+    /// </summary>
+    public static bool IsLostResponse(DateTimeOffset rotatedAt, bool successorUsed, DateTimeOffset now) =>
+        !successorUsed && now - rotatedAt <= LostResponseGrace;
 
     /// <summary>Sign-out: revokes the family of the presented token, whatever state it is in.</summary>
     public async Task RevokeFamilyOfAsync(string presented, CancellationToken cancellationToken)
