@@ -10,27 +10,21 @@ namespace Ahod.Web.Tests;
 /// link in the mail, add money (settled, slow, declined), send money, form a community, join by its invite link and
 /// pay a contribution. Elements are found by role and label only; each page is kept as a screenshot.
 /// </summary>
-public sealed partial class EndToEndTests(WebAppFixture fixture)
+public sealed class EndToEndTests(WebAppFixture fixture)
 {
     [Fact]
     public async Task TwoStudents_SignUpVerifyDepositSendFormACommunityAndContribute()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var ann = await fixture.NewPhonePageAsync();
-        var bob = await fixture.NewPhonePageAsync();
-
-        await SignUpAsync(ann, $"ann_{run}", "Ann", $"ann.{run}@example.com");
-        await SignUpAsync(bob, $"bob_{run}", "Bob", $"bob.{run}@example.com");
-        await VerifyAsync(ann, $"ann.{run}@example.com");
-        await VerifyAsync(bob, $"bob.{run}@example.com");
+        var (ann, bob) = await Flows.TwoVerifiedStudentsAsync(fixture, run);
 
         // Ann adds money: at once, then slowly (pending, then posted), then with a card that is declined.
-        await Nav(ann, "Wallet").ClickAsync();
+        await Flows.Nav(ann, "Wallet").ClickAsync();
         var add = ann.GetByRole(AriaRole.Form, new() { Name = "Add money to USD wallet" });
         await add.GetByLabel("Amount to add (USD)").FillAsync("100.00");
         await add.GetByRole(AriaRole.Button, new() { Name = "Add money" }).ClickAsync();
         await Expect(add.GetByRole(AriaRole.Status)).ToContainTextAsync("posted");
-        await Expect(UsdWallet(ann)).ToContainTextAsync(Available("100.00"));
+        await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("100.00"));
 
         await add.GetByLabel("Amount to add (USD)").FillAsync("5.00");
         await add.GetByLabel("Source").SelectOptionAsync("tok_sandbox_slow");
@@ -38,12 +32,12 @@ public sealed partial class EndToEndTests(WebAppFixture fixture)
         await Expect(add.GetByRole(AriaRole.Status)).ToContainTextAsync("pending");
         await ann.ScreenshotAsync(new() { Path = WebAppFixture.ScreenshotPath("03-deposit-pending"), FullPage = true });
         await Expect(add.GetByRole(AriaRole.Status)).ToContainTextAsync("posted", new() { Timeout = 60_000 });
-        await Expect(UsdWallet(ann)).ToContainTextAsync(Available("105.00"));
+        await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("105.00"));
 
         await add.GetByLabel("Source").SelectOptionAsync("tok_sandbox_decline");
         await add.GetByRole(AriaRole.Button, new() { Name = "Add money" }).ClickAsync();
         await Expect(add.GetByRole(AriaRole.Alert)).ToContainTextAsync("Deposit declined.");
-        await Expect(UsdWallet(ann)).ToContainTextAsync(Available("105.00"));
+        await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("105.00"));
 
         // A field error from the server's ProblemDetails shows next to its field: sending more than the wallet holds is
         // a rule (422), an amount of letters is caught before sending.
@@ -57,15 +51,15 @@ public sealed partial class EndToEndTests(WebAppFixture fixture)
         await send.GetByLabel("Note (optional)").FillAsync("Books");
         await send.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(send.GetByRole(AriaRole.Status)).ToContainTextAsync("posted");
-        await Expect(UsdWallet(ann)).ToContainTextAsync(Available("80.00"));
+        await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("80.00"));
         await Expect(ann.GetByRole(AriaRole.List, new() { Name = "Transactions" }).GetByRole(AriaRole.Listitem).First).ToContainTextAsync("-25.00 USD");
         await ann.ScreenshotAsync(new() { Path = WebAppFixture.ScreenshotPath("04-wallet-after-send"), FullPage = true });
 
-        await Nav(bob, "Wallet").ClickAsync();
-        await Expect(UsdWallet(bob)).ToContainTextAsync(Available("25.00"));
+        await Flows.Nav(bob, "Wallet").ClickAsync();
+        await Expect(Flows.UsdWallet(bob)).ToContainTextAsync(Flows.Available("25.00"));
 
         // Ann forms a community; Bob joins by its invite link and both pay their contribution.
-        await Nav(ann, "Communities").ClickAsync();
+        await Flows.Nav(ann, "Communities").ClickAsync();
         await ann.GetByRole(AriaRole.Tab, new() { Name = "Create" }).ClickAsync();
         var create = ann.GetByRole(AriaRole.Form, new() { Name = "Create a community" });
         await create.GetByLabel("Name").FillAsync($"Loan busters {run}");
@@ -89,15 +83,15 @@ public sealed partial class EndToEndTests(WebAppFixture fixture)
         await ann.ReloadAsync();
         await ann.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay my contribution") }).ClickAsync();
         await Expect(ann.GetByText("You paid your contribution for this cycle.")).ToBeVisibleAsync();
-        await Nav(ann, "Wallet").ClickAsync();
-        await Expect(UsdWallet(ann)).ToContainTextAsync(Available("60.00"));
-        await Nav(bob, "Wallet").ClickAsync();
-        await Expect(UsdWallet(bob)).ToContainTextAsync(Available("5.00"));
+        await Flows.Nav(ann, "Wallet").ClickAsync();
+        await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("60.00"));
+        await Flows.Nav(bob, "Wallet").ClickAsync();
+        await Expect(Flows.UsdWallet(bob)).ToContainTextAsync(Flows.Available("5.00"));
 
         // The session survives a reload through the httponly refresh cookie, and signing out ends it.
         await bob.ReloadAsync();
-        await Expect(UsdWallet(bob)).ToContainTextAsync(Available("5.00"));
-        await Nav(bob, "Profile").ClickAsync();
+        await Expect(Flows.UsdWallet(bob)).ToContainTextAsync(Flows.Available("5.00"));
+        await Flows.Nav(bob, "Profile").ClickAsync();
         await bob.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(bob.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Ahod" })).ToBeVisibleAsync();
         await bob.ReloadAsync();
@@ -160,68 +154,4 @@ public sealed partial class EndToEndTests(WebAppFixture fixture)
         await File.WriteAllTextAsync(Path.Combine(folder, "web-first-page.txt"), report + Environment.NewLine, TestContext.Current.CancellationToken);
         await page.Context.CloseAsync();
     }
-
-    private static ILocator UsdWallet(IPage page) => page.GetByRole(AriaRole.Listitem, new() { Name = "USD wallet" });
-
-    private static Regex Available(string amount) => new($@"Available: {Regex.Escape(amount)} USD");
-
-    private static ILocator Nav(IPage page, string name) =>
-        page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
-
-    private static async Task SignUpAsync(IPage page, string userName, string firstName, string email)
-    {
-        await page.GotoAsync("/");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Ahod" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
-        var form = page.GetByRole(AriaRole.Form, new() { Name = "Sign up" });
-        await form.GetByLabel("Email").FillAsync(email);
-        await form.GetByLabel("User name").FillAsync(userName);
-        await form.GetByLabel("First name").FillAsync(firstName);
-        await form.GetByLabel("Last name").FillAsync("Student");
-        // First a password too short: the error shows next to the field and nothing is sent.
-        await form.GetByLabel("Password", new() { Exact = true }).FillAsync("short");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(form.GetByLabel("Password", new() { Exact = true })).ToHaveAccessibleDescriptionAsync("At least 12 characters.");
-        await form.GetByLabel("Password", new() { Exact = true }).FillAsync("correct horse battery");
-        await form.GetByLabel("Confirm password").FillAsync("correct horse battery");
-        if (firstName == "Ann")
-        {
-            await page.ScreenshotAsync(new() { Path = WebAppFixture.ScreenshotPath("02-sign-up"), FullPage = true });
-        }
-
-        await form.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Hi, {firstName}" })).ToBeVisibleAsync();
-    }
-
-    /// <summary>Opens the link from the verification email Identity wrote to its pickup folder, as the person would.</summary>
-    private async Task VerifyAsync(IPage page, string email)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string? query = null;
-        while (query is null)
-        {
-            foreach (var file in Directory.Exists(fixture.MailDirectory) ? Directory.GetFiles(fixture.MailDirectory, "*.eml") : [])
-            {
-                var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
-                if (text.Contains($"To: {email}", StringComparison.OrdinalIgnoreCase) && LinkPattern().Match(text) is { Success: true } link)
-                {
-                    query = link.Groups["query"].Value;
-                }
-            }
-
-            if (query is null)
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline, $"no verification email for {email} in {fixture.MailDirectory}");
-                await Task.Delay(200, TestContext.Current.CancellationToken);
-            }
-        }
-
-        await page.GotoAsync("/verify-email" + query);
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is verified");
-        await page.GotoAsync("/profile");
-        await Expect(page.GetByText("(verified)")).ToBeVisibleAsync();
-    }
-
-    [GeneratedRegex(@"/verify-email(?<query>\?email=[^&\s]+&token=[A-Za-z0-9_%-]+)")]
-    private static partial Regex LinkPattern();
 }

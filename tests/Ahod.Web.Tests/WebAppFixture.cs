@@ -41,8 +41,9 @@ public sealed class WebAppFixture : IAsyncLifetime
         await RunAsync("npm", ["run", "build"], ct);
         _app = await TestApp.StartAhodAsync([], cancellationToken: ct);
         _playwright = await Playwright.CreateAsync();
-        // A busy shared machine: steps wait up to 30 s (a budget, not a speed claim).
-        Assertions.SetDefaultExpectTimeout(30_000);
+        // A busy shared machine (four agents' builds and tests on two cores): steps wait up to 60 s (a budget, not a
+        // speed claim; on a quiet machine each takes well under a second).
+        Assertions.SetDefaultExpectTimeout(60_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
@@ -63,7 +64,7 @@ public sealed class WebAppFixture : IAsyncLifetime
             IsMobile = true,
             HasTouch = true,
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         // What the browser complains about lands in the test's output, to say why a step did not happen.
         page.Console += (_, m) =>

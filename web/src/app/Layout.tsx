@@ -1,6 +1,8 @@
 import { NavLink, Navigate, Outlet, useLocation } from 'react-router-dom';
 import { Spinner } from '@/components/ui';
 import { useSession } from '@/lib/auth';
+import { NotificationsBell } from '@/features/chat/components/NotificationsBell';
+import { ChatHubProvider } from '@/features/chat/hooks/hub';
 
 export function ProtectedLayout() {
   const { state } = useSession();
@@ -8,7 +10,7 @@ export function ProtectedLayout() {
   if (state.status === 'loading') return <Spinner label="Signing you in…" />;
   if (state.status === 'signedOut') return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
   return (
-    <>
+    <ChatHubProvider>
       <header className="top">
         <a className="skip" href="#content">
           Skip to content
@@ -23,11 +25,12 @@ export function ProtectedLayout() {
           <NavLink to="/marketplace">Marketplace</NavLink>
           <NavLink to="/messages">Messages</NavLink>
           <NavLink to="/profile">Profile</NavLink>
+          <NotificationsBell />
         </nav>
       </header>
       <div id="content">
         <Outlet />
       </div>
-    </>
+    </ChatHubProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { isApiError } from '@/lib/problem';
 
 /** A labelled input with its error next to it (aria-invalid + aria-describedby, so screen readers read both). */
@@ -15,6 +15,22 @@ export function Field({
       <label htmlFor={id}>{label}</label>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
       {hint && <small id={`${id}-hint`}>{hint}</small>}
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line text box with its error next to it. */
+export function TextAreaField({ label, error, ...textarea }: { label: string; error?: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} rows={4} {...textarea} />
       {error && (
         <span id={`${id}-error`} className="field-error">
           {error}

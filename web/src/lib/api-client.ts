@@ -17,6 +17,10 @@ export function setTokenSource(source: TokenSource) {
   tokens = source;
 }
 
+export function getTokenSource(): TokenSource {
+  return tokens;
+}
+
 export type RequestOptions = {
   body?: unknown;
   /** For POSTs that move money: the same key for retries of the same intent. */

@@ -9,13 +9,18 @@ export function minorDigits(currency: string): number {
 
 export function formatMoney(money: Money | null | undefined): string {
   if (!money) return '';
+  const grouped = formatAmount(money).replace(/^(-?)(\d+)/, (_, sign: string, units: string) => sign + units.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  return `${grouped} ${money.currency}`;
+}
+
+/** The amount as decimal text without grouping or currency ("1250.50"), as a person would type it back. */
+export function formatAmount(money: Money): string {
   const scale = minorDigits(money.currency);
   const negative = money.amount < 0;
   const abs = Math.abs(money.amount);
   const units = Math.floor(abs / 10 ** scale);
   const fraction = scale ? '.' + String(abs % 10 ** scale).padStart(scale, '0') : '';
-  const grouped = units.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${fraction} ${money.currency}`;
+  return `${negative ? '-' : ''}${units}${fraction}`;
 }
 
 /** "12.5" → 1250 for USD; null when the text is not an amount with at most the currency's decimals. */

@@ -1,9 +1,13 @@
 /**
- * The wire shapes the web app uses. Identity's come from its OpenAPI document (generated/identity.ts, made by
- * `npm run api:types`); Payments' and Savings' are written here from PRODUCT.md until those services serve an OpenAPI
- * document, then generated the same way (scripts/generate-api-types.mjs picks up every document in openapi/).
+ * The wire shapes the web app uses, by the names it uses. Identity's, Payments' and Chat's are aliases of the schemas
+ * generated from their OpenAPI documents (generated/<service>.ts, `npm run api:types` from openapi/*.json). Savings' and
+ * Marketplace's are still written here (from the services' C# contracts) until their documents are saved in openapi/ by
+ * scripts/update-api-types.sh; then they become aliases the same way. Request bodies are Partial: the services treat a
+ * nullable field as optional.
  */
+import type { components as Chat } from './generated/chat';
 import type { components as Identity } from './generated/identity';
+import type { components as Payments } from './generated/payments';
 import type { Money } from '../money';
 
 export type { Money };
@@ -16,30 +20,10 @@ export type UpdateUserRequest = Identity['schemas']['UpdateUserRequest'];
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // Payments
-export type Wallet = { id: string; currency: string; available: Money; pending: Money; status: string };
-export type Transfer = {
-  id: string;
-  status: 'pending' | 'posted' | 'voided' | 'expired' | 'declined' | string;
-  amount: Money;
-  debitAccountId: string;
-  creditAccountId: string;
-  code: string;
-  pendingId?: string | null;
-  timeoutAt?: string | null;
-  metadata?: Record<string, unknown> | null;
-  createdAt: string;
-};
-export type HistoryEntry = {
-  id: string;
-  transferId: string;
-  accountId: string;
-  amount: Money;
-  pending: boolean;
-  balanceAfter: Money;
-  code: string;
-  status: string;
-  createdAt: string;
-};
+export type Wallet = Payments['schemas']['WalletView'];
+export type Transfer = Payments['schemas']['TransferView'];
+export type Withdrawal = Payments['schemas']['WithdrawalView'];
+export type HistoryEntry = Payments['schemas']['HistoryEntry'];
 
 // Savings
 export type Frequency = 'weekly' | 'biweekly' | 'monthly';
@@ -137,32 +121,28 @@ export type LoansPage = Page<Loan> & {
   communities: { communityId: string; name: string; goal: Money; contributed: Money; received: Money; percentOfGoal: number }[];
 };
 
-// Marketplace and chat: from PRODUCT.md's contract (those services are being built; not yet reachable through the gateway).
-export type Image = { id: string; urls: { thumb: string; card: string; full: string } };
+// Marketplace (from services/Ahod.Marketplace's contracts until its document is generated)
+export type ListingImage = { id: string; urls: { thumb: string; card: string; full: string } };
 export type Listing = {
-  id: string;
-  ownerId: string;
-  kind: 'sale' | 'rent' | 'job' | 'service';
-  category: string;
-  title: string;
-  description: string;
-  price: Money;
-  priceUnit: 'item' | 'hour' | 'day' | 'week' | 'month';
-  location: { city?: string; region?: string; country?: string };
-  attributes: Record<string, unknown>;
-  status: 'draft' | 'published' | 'closed';
-  images: Image[];
-  rating: { average: number; count: number };
-  createdAt: string;
-  updatedAt: string;
+  id: string; ownerId: string; kind: string; category: string; title: string; description: string; price: Money; priceUnit: string;
+  location: { city?: string | null; region?: string | null; country?: string | null }; attributes: unknown; status: string;
+  images: ListingImage[]; rating: { average?: number | null; count: number }; createdAt: string; updatedAt: string;
 };
-export type Message = { id: string; conversationId: string; seq: number; senderId: string; clientMessageId: string; text: string; sentAt: string };
-export type Conversation = {
-  id: string;
-  type: 'direct' | 'listing' | 'community';
-  participants: string[];
-  title: string;
-  lastMessage?: Message | null;
-  unread: number;
+export type CreateListingRequest = Partial<Omit<Listing, 'id' | 'ownerId' | 'images' | 'rating' | 'createdAt' | 'updatedAt'>>;
+export type UpdateListingRequest = Omit<CreateListingRequest, 'kind'>;
+export type ListingRequest = {
+  id: string; listingId: string; requesterId: string; ownerId: string; kind: string; status: string; message: string;
+  startDate?: string | null; endDate?: string | null; price: Money; reason?: string | null; payment?: Payment | null; createdAt: string; updatedAt: string;
 };
-export type Notification = { id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string; readAt?: string | null };
+export type Payment = { transferId: string; status: string };
+export type CreateRequestBody = { message?: string | null; startDate?: string | null; endDate?: string | null; offeredPrice?: Money | null };
+export type Review = { id: string; listingId: string; requestId: string; authorId?: string | null; authorRole: string; rating: number; text: string; createdAt: string };
+export type CreateReviewRequest = { requestId: string; rating?: number | null; text?: string | null };
+// Chat
+export type Message = Chat['schemas']['MessageResponse'];
+export type Conversation = Chat['schemas']['ConversationResponse'];
+export type ConversationList = Chat['schemas']['PageOfConversationResponse'];
+// Request bodies: the server treats every nullable field as optional.
+export type CreateConversationRequest = Partial<Chat['schemas']['CreateConversationRequest']>;
+export type Notification = Chat['schemas']['NotificationResponse'];
+export type NotificationPage = Chat['schemas']['NotificationPage'];

@@ -1,18 +1,25 @@
-import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, query } from '@/lib/api-client';
-import { env } from '@/lib/env';
-import { session } from '@/lib/auth';
-import type { Conversation, Message, Notification, Page } from '@/lib/api/types';
+import type { Conversation, ConversationList, CreateConversationRequest, Message, NotificationPage, Page } from '@/lib/api/types';
+
+export const chatKeys = {
+  conversations: ['chat', 'conversations'] as const,
+  conversation: (id: string) => ['chat', 'conversation', id] as const,
+  messages: (id: string) => ['chat', 'messages', id] as const,
+  notifications: ['chat', 'notifications'] as const,
+};
 
 export function useConversations() {
-  return useQuery({ queryKey: ['conversations'], queryFn: ({ signal }) => api.get<Page<Conversation>>('/api/conversations?limit=50', { signal }) });
+  return useQuery({ queryKey: chatKeys.conversations, queryFn: ({ signal }) => api.get<ConversationList>('/api/conversations?limit=50', { signal }) });
+}
+
+export function useConversation(id: string) {
+  return useQuery({ queryKey: chatKeys.conversation(id), queryFn: ({ signal }) => api.get<Conversation>(`/api/conversations/${id}`, { signal }) });
 }
 
 export function useMessages(conversationId: string) {
   return useInfiniteQuery({
-    queryKey: ['conversations', conversationId, 'messages'],
+    queryKey: chatKeys.messages(conversationId),
     queryFn: ({ pageParam, signal }) =>
       api.get<Page<Message>>(`/api/conversations/${conversationId}/messages${query({ limit: 50, before: pageParam })}`, { signal }),
     initialPageParam: undefined as string | undefined,
@@ -20,41 +27,35 @@ export function useMessages(conversationId: string) {
   });
 }
 
-export function useNotifications() {
-  return useQuery({
-    queryKey: ['notifications'],
-    queryFn: ({ signal }) => api.get<Page<Notification> & { unreadCount: number }>('/api/notifications?limit=20', { signal }),
-    retry: false,
+/** Opens (or finds) a direct or listing conversation. */
+export function useStartConversation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateConversationRequest) => api.post<Conversation>('/api/conversations', body),
+    onSuccess: (c) => {
+      client.setQueryData(chatKeys.conversation(c.id), c);
+      void client.invalidateQueries({ queryKey: chatKeys.conversations });
+    },
   });
 }
 
-/**
- * The chat hub (/hubs/chat, the access token as access_token in the query, as SignalR sends it): new messages and
- * notifications update the cached queries; the connection reconnects by itself.
- */
-export function useChatHub() {
+/** Sends over HTTP, for when the hub is not connected; the same clientMessageId makes a resend return the first. */
+export function sendMessageOverHttp(conversationId: string, clientMessageId: string, text: string) {
+  return api.post<Message>(`/api/conversations/${conversationId}/messages`, { clientMessageId, text });
+}
+
+export function useNotifications(enabled = true) {
+  return useQuery({
+    queryKey: chatKeys.notifications,
+    queryFn: ({ signal }) => api.get<NotificationPage>('/api/notifications?limit=30', { signal }),
+    enabled,
+  });
+}
+
+export function useReadAllNotifications() {
   const client = useQueryClient();
-  const [hub, setHub] = useState<HubConnection | null>(null);
-  const [typing, setTyping] = useState<Record<string, string>>({});
-
-  useEffect(() => {
-    const connection = new HubConnectionBuilder()
-      .withUrl(`${env.apiBaseUrl}/hubs/chat`, { accessTokenFactory: () => session.getAccessToken() ?? '' })
-      .withAutomaticReconnect()
-      .configureLogging(LogLevel.Warning)
-      .build();
-    connection.on('message', (m: Message) => {
-      void client.invalidateQueries({ queryKey: ['conversations', m.conversationId, 'messages'] });
-      void client.invalidateQueries({ queryKey: ['conversations'], exact: true });
-    });
-    connection.on('notification', () => void client.invalidateQueries({ queryKey: ['notifications'] }));
-    connection.on('typing', (t: { conversationId: string; userId: string }) => setTyping((s) => ({ ...s, [t.conversationId]: t.userId })));
-    connection
-      .start()
-      .then(() => setHub(connection))
-      .catch(() => setHub(null));
-    return () => void connection.stop();
-  }, [client]);
-
-  return { hub, typing };
+  return useMutation({
+    mutationFn: () => api.post<void>('/api/notifications/read-all'),
+    onSettled: () => void client.invalidateQueries({ queryKey: chatKeys.notifications }),
+  });
 }

@@ -238,7 +238,7 @@ export interface components {
         AuthResult: {
             accessToken: string;
             /** Format: int32 */
-            expiresIn: number | string;
+            expiresIn: number;
             user: components["schemas"]["UserResponse"];
         };
         EraseAccountRequest: {
@@ -265,7 +265,7 @@ export interface components {
             };
             instance?: null | string;
             /** Format: int32 */
-            status?: null | number | string;
+            status?: number | null;
             title?: null | string;
             type?: null | string;
         };
