@@ -87,7 +87,8 @@ public sealed class MarketplaceAndChatTests(WebAppFixture fixture)
 
         received = await OpenRequestAsync(ann, "owner", title);
         await received.GetByRole(AriaRole.Button, new() { Name = "Mark completed" }).ClickAsync();
-        await Expect(received).ToContainTextAsync("completed");
+        // The button's own label says "completed": wait for what only a completed request shows.
+        await Expect(received.GetByRole(AriaRole.Form, new() { Name = "Write a review" })).ToBeVisibleAsync();
 
         made = await OpenRequestAsync(bob, "requester", title);
         var review = made.GetByRole(AriaRole.Form, new() { Name = "Write a review" });
@@ -105,7 +106,8 @@ public sealed class MarketplaceAndChatTests(WebAppFixture fixture)
         await Flows.Nav(ann, "Wallet").ClickAsync();
         await Expect(Flows.UsdWallet(ann)).ToContainTextAsync(Flows.Available("15.00"));
 
-        // Chat: Bob writes from the listing; Ann sees the unread count, opens it; each sees the other live.
+        // Chat: Bob goes back to the listing and writes from it; Ann sees the unread count, opens it; each sees the other live.
+        await bob.GoBackAsync();
         await bob.GetByRole(AriaRole.Button, new() { Name = "Message the owner" }).ClickAsync();
         var bobChat = bob.GetByRole(AriaRole.Form, new() { Name = "Send a message" });
         await bobChat.GetByLabel("Message").FillAsync($"Thanks! Same time next week? {run}");
