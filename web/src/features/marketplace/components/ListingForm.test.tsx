@@ -30,7 +30,7 @@ describe('ListingForm', () => {
       description: 'Derivatives and integrals, patiently.',
       price: { amount: 1500, currency: 'USD' },
       priceUnit: 'hour',
-      location: { city: 'Austin', country: 'US' },
+      location: { city: 'Austin', region: null, country: 'US' },
       attributes: { level: 'university', subject: 'Calculus' },
       status: 'draft',
     });

@@ -59,7 +59,8 @@ export function ListingForm({ listing }: { listing?: Listing }) {
       description: valid.description,
       price: { amount: valid.price, currency },
       priceUnit,
-      location: { city: valid.city, country: valid.country },
+      // The form has no region field: an edit keeps the one the listing has.
+      location: { city: valid.city, region: listing?.location.region ?? null, country: valid.country },
       attributes: attributesJson(chosen, attributes),
     };
     if (listing) update.mutate(body, { onSuccess: (l) => navigate(`/marketplace/${l.id}`) });

@@ -7,6 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The public keys that sign access tokens (JWKS) */
         get: operations["GetJwks"];
         put?: never;
         post?: never;
@@ -23,6 +24,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The signed-in user */
         get: operations["Me"];
         put?: never;
         post?: never;
@@ -41,6 +43,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Get a new access token from the refresh cookie
+         * @description Rotates the refresh token. Reusing an already rotated one revokes the whole session family, except within 30 s of its rotation while its successor is unused (a response the client never received, say on a page navigation).
+         */
         post: operations["Refresh"];
         delete?: never;
         options?: never;
@@ -57,6 +63,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign in with email and password
+         * @description Answers the user and a short-lived access token (send it as `Authorization: Bearer ...`) and sets the refresh cookie. Wrong credentials are 401; repeated failures are rate limited (429 with Retry-After).
+         */
         post: operations["SignIn"];
         delete?: never;
         options?: never;
@@ -73,6 +83,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign out
+         * @description Revokes the refresh token family of the cookie and clears the cookie.
+         */
         post: operations["SignOut"];
         delete?: never;
         options?: never;
@@ -89,6 +103,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Create an account
+         * @description Email (unique, case-insensitive), password twice, userName, firstName, lastName. Answers 201 with the user and an access token, and sets the refresh token as an httponly cookie; a verification email is sent.
+         */
         post: operations["SignUp"];
         delete?: never;
         options?: never;
@@ -105,6 +123,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Verify an email address
+         * @description The email and token from the link in the verification email. Moving money needs a verified email.
+         */
         post: operations["VerifyEmail"];
         delete?: never;
         options?: never;
@@ -121,6 +143,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Send the verification email again */
         post: operations["ResendVerificationEmail"];
         delete?: never;
         options?: never;
@@ -135,6 +158,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Search users
+         * @description Prefix search on user name, first and last name (`q`, 1-64 characters); at most 20 public profiles.
+         */
         get: operations["SearchUsers"];
         put?: never;
         post?: never;
@@ -151,12 +178,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * A user's public profile
+         * @description The email is shown only to its owner and to admins.
+         */
         get: operations["GetUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Edit a profile
+         * @description Only your own (admins: anyone's). Fields left out stay as they are.
+         */
         patch: operations["UpdateUser"];
         trace?: never;
     };
@@ -169,6 +204,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Grant a role (admin) */
         post: operations["GrantRole"];
         delete?: never;
         options?: never;
@@ -186,6 +222,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Revoke a role (admin) */
         delete: operations["RevokeRole"];
         options?: never;
         head?: never;
@@ -222,6 +259,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Export my data (GDPR art. 15/20)
+         * @description Everything Ahod holds about the signed-in user, gathered from every service, as one JSON document.
+         */
         get: operations["ExportMyData"];
         put?: never;
         post?: never;
@@ -282,6 +323,10 @@ export interface components {
             x: string;
             y: string;
         };
+        PageOfUserResponse: {
+            items: components["schemas"]["UserResponse"][];
+            nextCursor: null | string;
+        };
         SignInRequest: {
             email: string;
             password: string;
@@ -310,10 +355,6 @@ export interface components {
             photoUrl: null | string;
             roles: string[];
             userName: string;
-        };
-        UserSearchResponse: {
-            items: components["schemas"]["UserResponse"][];
-            nextCursor: null | string;
         };
         VerifyEmailRequest: {
             email: string;
@@ -365,6 +406,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
+            };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -517,6 +565,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     SearchUsers: {
@@ -536,7 +591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserSearchResponse"];
+                    "application/json": components["schemas"]["PageOfUserResponse"];
                 };
             };
             /** @description Bad Request */
@@ -547,6 +602,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
+            };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -569,6 +631,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
+            };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -605,6 +674,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     GrantRole: {
@@ -640,6 +716,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     RevokeRole: {
@@ -672,6 +755,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     EraseMyAccount: {
@@ -703,6 +793,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ExportMyData: {
@@ -722,6 +819,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GdprExportResponse"];
                 };
+            };
+            /** @description No access token, or an invalid, expired or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
