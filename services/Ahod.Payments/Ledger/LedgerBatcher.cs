@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Ahod.Messaging.Outbox;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,9 @@ internal sealed class LedgerBatcher(
     /// <remarks>Not cancellable once queued: the outcome must be known to whoever retries with the same key.</remarks>
     public Task<LedgerResult> SubmitAsync(LedgerRequest request)
     {
-        var work = new Work(request);
+        // The caller's trace context: the batch's span and the events this request causes join its trace.
+        var parent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
+        var work = new Work(parent is null ? request : request with { TraceParent = parent.Id }, parent?.Context ?? default);
         if (!_queue.Writer.TryWrite(work))
         {
             throw new LedgerUnavailableException("The ledger is shutting down.");
@@ -102,6 +105,10 @@ internal sealed class LedgerBatcher(
     private async Task CommitAsync(IReadOnlyList<Work> batch, CancellationToken stoppingToken)
     {
         var requests = batch.Select(w => w.Request).ToList();
+        using var activity = LedgerMetrics.ActivitySource.StartActivity(
+            "ledger batch", ActivityKind.Internal, batch[0].Parent,
+            links: batch.Skip(1).Where(w => w.Parent != default).Select(w => new ActivityLink(w.Parent)));
+        activity?.SetTag("ahod.ledger.batch_size", batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -134,9 +141,11 @@ internal sealed class LedgerBatcher(
         ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
             or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.LockNotAvailable;
 
-    private sealed class Work(LedgerRequest request)
+    private sealed class Work(LedgerRequest request, ActivityContext parent)
     {
         public LedgerRequest Request { get; } = request;
+
+        public ActivityContext Parent { get; } = parent;
 
         public TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

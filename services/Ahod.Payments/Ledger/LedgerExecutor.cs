@@ -183,7 +183,12 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
 
         if (writes.Events.Count > 0)
         {
-            var o = writes.Events.Select(OutboxMessage.From).ToList();
+            var o = writes.Events.Select(e =>
+            {
+                var message = OutboxMessage.From(e.Event);
+                message.TraceParent = e.TraceParent ?? message.TraceParent;
+                return message;
+            }).ToList();
             batch.BatchCommands.Add(Command("""
                 INSERT INTO outbox_messages (id, type, payload, occurred_at, created_at, attempts, trace_parent)
                 SELECT id, type, payload::jsonb, oa, ca, 0, tp FROM unnest(@p0, @p1, @p2, @p3, @p4, @p5) AS u(id, type, payload, oa, ca, tp)

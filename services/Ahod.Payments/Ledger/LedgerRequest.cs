@@ -59,6 +59,9 @@ public sealed record LedgerRequest
     /// <summary>For hold events: what the hold backs (e.g. a marketplace request id).</summary>
     public string? Reference { get; init; }
 
+    /// <summary>W3C traceparent of the operation that asked (set when queued): the events it causes carry it, so their publish joins that trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The public API's idempotency key, claimed before, completed in the same transaction as the ledger change.</summary>
     public IdempotencyClaim? Idempotency { get; init; }
 

@@ -205,13 +205,13 @@ internal static class LedgerRules
             {
                 if (PublishesHoldEvents(transfer.Code))
                 {
-                    writes.Events.Add(new PaymentHoldPlaced(transfer.Id, debit.Id, transfer.Amount, transfer.Currency,
+                    writes.Publish(request, new PaymentHoldPlaced(transfer.Id, debit.Id, transfer.Amount, transfer.Currency,
                         request.Reference ?? "", transfer.TimeoutAt ?? DateTimeOffset.MaxValue));
                 }
             }
             else
             {
-                writes.Events.Add(new PaymentTransferPosted(transfer.Id, debit.Id, credit.Id, transfer.Amount, transfer.Currency, transfer.Code));
+                writes.Publish(request, new PaymentTransferPosted(transfer.Id, debit.Id, credit.Id, transfer.Amount, transfer.Currency, transfer.Code));
             }
         }
 
@@ -293,10 +293,10 @@ internal static class LedgerRules
         writes.HoldStatuses[hold.Id] = hold.Status;
         state.PostingOf[hold.Id] = posted;
 
-        writes.Events.Add(new PaymentTransferPosted(posted.Id, debit.Id, credit.Id, amount, posted.Currency, posted.Code));
+        writes.Publish(request, new PaymentTransferPosted(posted.Id, debit.Id, credit.Id, amount, posted.Currency, posted.Code));
         if (PublishesHoldEvents(hold.Code))
         {
-            writes.Events.Add(new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), "posted", posted.Id));
+            writes.Publish(request, new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), "posted", posted.Id));
         }
 
         return new LedgerResult(LedgerOutcome.Created, ContractViews.ToTransferView(posted));
@@ -333,7 +333,7 @@ internal static class LedgerRules
         writes.HoldStatuses[hold.Id] = target;
         if (PublishesHoldEvents(hold.Code))
         {
-            writes.Events.Add(new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), target, null));
+            writes.Publish(request, new PaymentHoldReleased(hold.Id, debit.Id, hold.Amount, hold.Currency, ReferenceOf(hold), target, null));
         }
 
         return new LedgerResult(LedgerOutcome.Created, ContractViews.ToTransferView(hold));
@@ -401,7 +401,10 @@ internal sealed class LedgerWrites
 
     public List<WithdrawalDestination> Destinations { get; } = [];
 
-    public List<IntegrationEvent> Events { get; } = [];
+    /// <summary>Events to write to the outbox, each with the traceparent of the request that caused it.</summary>
+    public List<(IntegrationEvent Event, string? TraceParent)> Events { get; } = [];
+
+    public void Publish(LedgerRequest cause, IntegrationEvent integrationEvent) => Events.Add((integrationEvent, cause.TraceParent));
 
     public List<(IdempotencyClaim Claim, StoredResponse Response)> Completions { get; } = [];
 
