@@ -6,6 +6,7 @@ using Ahod.Messaging;
 using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -39,6 +40,8 @@ public static class IdentityExtensions
         var keys = SigningKeyStore.Load(builder.Configuration, builder.Environment);
         services.AddSingleton(keys);
         services.AddSingleton<AccessTokenIssuer>();
+        services.AddOptions<PasswordHasherOptions>().BindConfiguration($"{IdentityServiceOptions.SectionName}:PasswordHasher")
+            .Validate(o => o.IterationCount >= 1, "Identity:PasswordHasher:IterationCount must be at least 1.").ValidateOnStart();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInRateLimiter>();
         services.AddSingleton<EmailVerification>();

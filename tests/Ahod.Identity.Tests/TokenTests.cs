@@ -96,16 +96,35 @@ public sealed class TokenTests(IdentityAppFixture fixture)
         newest.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Refresh_SameTokenAThirdTime_IsReuseEvenWithinTheGrace()
+    {
+        var signedIn = await _api.SignUpAsync();
+        await _api.RefreshAsync(signedIn);
+        var forgiven = await _api.RefreshAsync(signedIn);
+
+        using (var third = await _api.PostWithRefreshCookieAsync("/api/auth/refresh", signedIn.RefreshToken))
+        {
+            third.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var afterReuse = await _api.PostWithRefreshCookieAsync("/api/auth/refresh", forgiven.RefreshToken);
+        afterReuse.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await _api.QueryAsync<string>(
+            "SELECT revoked_reason FROM refresh_token_families WHERE user_id = $1", signedIn.User.Id)).ShouldBe("reuse");
+    }
+
     [Theory]
-    [InlineData(0, false, true)]
-    [InlineData(30, false, true)]
-    [InlineData(31, false, false)]
-    [InlineData(1, true, false)]
-    public void LostResponse_OnlyWithinTheGraceAndWhileTheSuccessorIsUnused(int secondsLater, bool successorUsed, bool lost)
+    [InlineData(0, 1, false, true)]
+    [InlineData(30, 1, false, true)]
+    [InlineData(31, 1, false, false)]
+    [InlineData(1, 1, true, false)]
+    [InlineData(1, 2, false, false)]
+    public void LostResponse_OnlyOnceWithinTheGraceAndWhileNoSuccessorIsUsed(int secondsLater, int successorsIssued, bool successorUsed, bool lost)
     {
         var rotatedAt = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
-        RefreshTokenService.IsLostResponse(rotatedAt, successorUsed, rotatedAt.AddSeconds(secondsLater)).ShouldBe(lost);
+        RefreshTokenService.IsLostResponse(rotatedAt, successorsIssued, successorUsed, rotatedAt.AddSeconds(secondsLater)).ShouldBe(lost);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Ahod.Identity.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Ahod.Identity.Auth;
 
@@ -9,10 +10,18 @@ public sealed class PasswordHashing
 {
     private static readonly User DummyUser = new() { Email = "", UserName = "", FirstName = "", LastName = "", PasswordHash = "" };
 
-    private readonly PasswordHasher<User> _hasher = new();
+    private readonly PasswordHasher<User> _hasher;
     private readonly string _dummyHash;
 
-    public PasswordHashing() => _dummyHash = _hasher.HashPassword(DummyUser, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+    /// <param name="options">
+    /// <c>Identity:PasswordHasher</c>; the default (100,000 PBKDF2 iterations) is what production runs. Only the test
+    /// harness lowers it, so hundreds of test sign-ups do not spend the suite's CPU on key stretching.
+    /// </param>
+    public PasswordHashing(IOptions<PasswordHasherOptions> options)
+    {
+        _hasher = new PasswordHasher<User>(options);
+        _dummyHash = _hasher.HashPassword(DummyUser, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+    }
 
     public string Hash(User user, string password) => _hasher.HashPassword(user, password);
 

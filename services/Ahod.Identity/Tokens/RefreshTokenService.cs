@@ -10,7 +10,9 @@ namespace Ahod.Identity.Tokens;
 /// stolen (or the legitimate client lost a race with the thief): the whole family is revoked, including the
 /// newest token. One exception (<see cref="IsLostResponse"/>): the token rotated moments ago whose successor nobody has
 /// used yet. That is a client that never received its new cookie, because a page navigation aborted the request or the
-/// connection dropped; it gets another successor and the session lives on. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
+/// connection dropped; it gets one more successor, which replaces the one it never received, and the session lives on.
+/// The price: a thief who replays a stolen token within those seconds holds the family's one live token until the owner
+/// refreshes (with the replaced successor: reuse, so the family ends) or the thief replays again. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
 /// ends the family's access tokens at the gateway and in every service at once and is a fast early check here.
 /// </summary>
 public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation revocation, TimeProvider time, ILogger<RefreshTokenService> logger)
@@ -63,12 +65,20 @@ public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation 
         if (claimed == 0)
         {
             var usedAt = await db.RefreshTokens.Where(t => t.Id == token.Id).Select(t => t.UsedAt).SingleAsync(cancellationToken);
-            var successorUsed = await db.RefreshTokens.AnyAsync(
-                t => t.FamilyId == family.Id && t.CreatedAt >= usedAt && t.UsedAt != null, cancellationToken);
-            if (IsLostResponse(usedAt!.Value, successorUsed, now))
+            var successors = await db.RefreshTokens
+                .Where(t => t.FamilyId == family.Id && t.CreatedAt >= usedAt)
+                .GroupBy(_ => 1)
+                .Select(g => new { Issued = g.Count(), Used = g.Count(t => t.UsedAt != null) })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (IsLostResponse(usedAt!.Value, successors?.Issued ?? 0, successors?.Used > 0, now))
             {
                 logger.LogInformation("Refresh token of family {FamilyId} presented again {Seconds:F1} s after its rotation, successor unused: issuing another successor.",
                     family.Id, (now - usedAt.Value).TotalSeconds);
+                // The successor the client never received is retired, so the family keeps one live token: if this was a
+                // thief after all, the owner's next refresh (with that successor) is reuse and ends the family.
+                await db.RefreshTokens
+                    .Where(t => t.FamilyId == family.Id && t.CreatedAt >= usedAt && t.UsedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
                 var again = AddToken(family.Id);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
@@ -89,10 +99,11 @@ public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation 
 
     /// <summary>
     /// A second use of a rotated token is a lost response, not theft, when it comes within <see cref="LostResponseGrace"/>
-    /// of the rotation and no successor has been used since: whoever holds the successor has not shown up.
+    /// of the rotation, no successor has been used since (whoever holds one has not shown up), and it has not been
+    /// forgiven before (one successor from the rotation, at most one more from the grace). Anything else is reuse.
     /// </summary>
-    public static bool IsLostResponse(DateTimeOffset rotatedAt, bool successorUsed, DateTimeOffset now) =>
-        !successorUsed && now - rotatedAt <= LostResponseGrace;
+    public static bool IsLostResponse(DateTimeOffset rotatedAt, int successorsIssued, bool successorUsed, DateTimeOffset now) =>
+        !successorUsed && successorsIssued < 2 && now - rotatedAt <= LostResponseGrace;
 
     /// <summary>Sign-out: revokes the family of the presented token, whatever state it is in.</summary>
     public async Task RevokeFamilyOfAsync(string presented, CancellationToken cancellationToken)

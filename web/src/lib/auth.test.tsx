@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mockFetch } from '@/testing/render';
-import { SessionStore } from './auth';
+import { SessionStore, withRefreshLock } from './auth';
 
 const user = { id: 'u1', email: 'a@example.com', emailVerified: true, userName: 'ann', firstName: 'Ann', lastName: 'S', photoUrl: null, roles: ['member'] };
 
@@ -23,5 +23,34 @@ describe('SessionStore', () => {
     const [a, b] = await Promise.all([store.refresh(), store.refresh()]);
     expect([a, b]).toEqual(['a2', 'a2']);
     expect(calls).toHaveLength(1);
+  });
+
+  it('takes the cross-tab lock around the refresh, so another tab waits for it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // A stand-in LockManager with the Web Locks semantics the refresh relies on: one holder per name, others queue.
+    const queue = new Map<string, Promise<unknown>>();
+    const locks = {
+      request: (name: string, work: () => Promise<unknown>) => {
+        const run = (queue.get(name) ?? Promise.resolve()).then(work);
+        queue.set(name, run.catch(() => undefined));
+        return run;
+      },
+    } as unknown as LockManager;
+    const first = withRefreshLock(async () => {
+      order.push('first starts');
+      await held;
+      order.push('first ends');
+    }, locks);
+    const second = withRefreshLock(async () => void order.push('second runs'), locks);
+    await Promise.resolve();
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+
+  it('refreshes without a lock where the browser has no Web Locks', async () => {
+    expect(await withRefreshLock(async () => 'done', undefined)).toBe('done');
   });
 });

@@ -48,10 +48,12 @@ export class SessionStore {
 
   getAccessToken = () => (this.state.status === 'signedIn' ? this.state.accessToken : null);
 
-  /** One refresh at a time: concurrent 401s share it. */
+  /**
+   * One refresh at a time: concurrent 401s in this tab share it, and other tabs of the same origin wait for it (a Web
+   * Lock), then refresh with the cookie it brought. Two tabs presenting the same refresh token would look like reuse.
+   */
   refresh = (): Promise<string | null> => {
-    this.refreshing ??= api
-      .post<AuthResult>('/api/auth/refresh', undefined, { anonymous: true })
+    this.refreshing ??= withRefreshLock(() => api.post<AuthResult>('/api/auth/refresh', undefined, { anonymous: true }))
       .then((result) => {
         this.accept(result);
         return result.accessToken;
@@ -73,6 +75,11 @@ export class SessionStore {
       this.set({ status: 'signedOut' });
     }
   }
+}
+
+/** Runs `work` under the origin-wide refresh lock where the browser has Web Locks. */
+export function withRefreshLock<T>(work: () => Promise<T>, locks: LockManager | undefined = globalThis.navigator?.locks): Promise<T> {
+  return locks ? locks.request('ahod-session-refresh', work) : work();
 }
 
 export const session = new SessionStore();
