@@ -16,7 +16,9 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact(Skip = "The stop command failed on a chat replica instance ('Failed to stop resource chat-…') on the shared machine; not yet investigated.")]
+    [Fact(Skip = "Aspire's stop command fails on a Chat replica ('Failed to stop resource chat-…', also on a quiet machine): "
+        + "DCP's stop gives an executable about 15 s to reach Finished, and a Chat replica launched through `dotnet run` does "
+        + "not get there in time. Not yet solved.")]
     public async Task EventsWhileChatIsDown_WaitInItsQueue_AndBecomeNotificationsWhenItIsBack()
     {
         var user = await _api.NewVerifiedUserAsync();
