@@ -16,9 +16,7 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact(Skip = "Aspire's stop command fails on a Chat replica ('Failed to stop resource chat-…', also on a quiet machine): "
-        + "DCP's stop gives an executable about 15 s to reach Finished, and a Chat replica launched through `dotnet run` does "
-        + "not get there in time. Not yet solved.")]
+    [Fact]
     public async Task EventsWhileChatIsDown_WaitInItsQueue_AndBecomeNotificationsWhenItIsBack()
     {
         var user = await _api.NewVerifiedUserAsync();
@@ -33,7 +31,10 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
             return probe.StatusCode == HttpStatusCode.NotFound ? new object() : null;
         }, TimeSpan.FromSeconds(30), "chat to answer", TestContext.Current.CancellationToken);
 
-        await fixture.App.StopResourceAsync("chat", Ct);
+        // SIGTERM to both replicas and a graceful shutdown. Aspire's stop command signals the `dotnet run` wrapper and
+        // reports failure when the replica has not finished within its ~15 s; the service itself stops in a few seconds.
+        var stopped = await fixture.App.TerminateAsync("chat", Ct);
+        stopped.ShouldBeLessThan(TimeSpan.FromSeconds(60), "a graceful stop of both Chat replicas");
         try
         {
             using var deposit = await _api.Client.SendApiAsync(HttpMethod.Post, "/api/payments/deposit", user.Token,

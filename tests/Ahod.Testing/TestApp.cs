@@ -185,6 +185,36 @@ public sealed class TestApp : IAsyncDisposable
     public Task StopResourceAsync(string name, CancellationToken cancellationToken = default) =>
         ExecuteAsync(name, KnownResourceCommands.StopCommand, cancellationToken);
 
+    /// <summary>
+    /// Stops every instance of a project the way an orchestrator does: SIGTERM to the service process, a graceful
+    /// shutdown, then waits until Aspire reports each instance exited (a stop, not a crash: no restart). Returns how long
+    /// the slowest instance took. <see cref="StartResourceAsync"/> brings it back.
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.StartNew();
+        var processes = ServiceProcesses(name).ToList();
+        foreach (var process in processes)
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var process in processes)
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var elapsed = started.Elapsed;
+        var watch = App.Services.GetRequiredService<ResourceWatch>();
+        while (watch.Instances(Resource(name)).Any(e => e.Snapshot.State?.Text != KnownResourceStates.Exited && e.Snapshot.State?.Text != KnownResourceStates.Finished))
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        return elapsed;
+    }
+
     public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) =>
         ExecuteAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
 
