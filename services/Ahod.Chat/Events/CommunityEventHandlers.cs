@@ -24,6 +24,10 @@ public sealed class CommunityMembershipHandler(ChatDbContext db, ConversationSto
     public async Task HandleAsync(CommunityMemberJoined e, CancellationToken ct)
     {
         var (conversation, _) = await EnsureAsync(e.CommunityId, null, ct);
+        // Two joins handled at once (two replicas, or two deliveries in one) would each miss the other among the
+        // participants, and nobody would hear of the second newcomer: the conversation's row lock (held until the
+        // event's transaction commits) takes them one at a time.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM conversations WHERE id = {conversation.Id} FOR UPDATE", ct);
         var others = await conversations.ParticipantIdsAsync(conversation.Id, ct);
         await conversations.AddParticipantAsync(conversation.Id, e.UserId, ct);
         var name = await db.Users.Where(u => u.Id == e.UserId).Select(u => u.FirstName + " " + u.LastName).SingleOrDefaultAsync(ct) ?? "Someone";
