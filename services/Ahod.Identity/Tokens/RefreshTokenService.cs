@@ -12,7 +12,8 @@ namespace Ahod.Identity.Tokens;
 /// used yet. That is a client that never received its new cookie, because a page navigation aborted the request or the
 /// connection dropped; it gets one more successor, which replaces the one it never received, and the session lives on.
 /// The price: a thief who replays a stolen token within those seconds holds the family's one live token until the owner
-/// refreshes (with the replaced successor: reuse, so the family ends) or the thief replays again. PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
+/// refreshes (with the replaced successor: reuse, so the family ends) or the thief replays again.
+/// PostgreSQL is the source of truth; Redis holds revoked family ids (<see cref="SessionRevocation"/>), which
 /// ends the family's access tokens at the gateway and in every service at once and is a fast early check here.
 /// </summary>
 public sealed class RefreshTokenService(IdentityDbContext db, SessionRevocation revocation, TimeProvider time, ILogger<RefreshTokenService> logger)
