@@ -55,6 +55,12 @@ public sealed class TestApp : IAsyncDisposable
             // Many short-lived services on a few shared cores: workstation GC (one heap, no GC thread per core) and
             // no tiered PGO (no instrumented re-JIT of code a test process barely runs) cost less CPU.
             builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_gcServer", "0").WithEnvironment("DOTNET_TieredPGO", "0");
+
+            // The dashboard is off, so no one receives telemetry: without this, every service would export traces,
+            // metrics and logs each second to Aspire's default OTLP address (localhost:18889), failing and retrying in
+            // memory (a third of two cores for an idle four-service app), or landing in the dashboard of an AppHost the
+            // developer has running. The rest of Aspire's OTEL_* contract (service name, instance id) stays.
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
             if (project.Name == Ahod.ServiceDefaults.ResourceNames.Identity)
             {
                 // Every test user signs up and in: 1,000 PBKDF2 iterations instead of production's 100,000 (51 ms of
