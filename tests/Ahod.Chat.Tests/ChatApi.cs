@@ -168,9 +168,13 @@ public sealed class Inbox<T>
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            if (Items.FirstOrDefault(match) is { } found)
+            // Not FirstOrDefault: for a struct such as JsonElement its default is a value, and "no match yet" would
+            // come back as an empty element.
+            var items = Items;
+            var index = items.ToList().FindIndex(item => match(item));
+            if (index >= 0)
             {
-                return found;
+                return items[index];
             }
 
             var left = deadline - DateTime.UtcNow;
