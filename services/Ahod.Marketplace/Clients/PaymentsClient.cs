@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Ahod.Contracts.Payments;
 
@@ -50,16 +48,8 @@ public sealed class PaymentsClient(HttpClient http)
     public Task<HoldOutcome> VoidHoldAsync(Guid holdId, CancellationToken cancellationToken) =>
         CallAsync(() => http.PostAsync(PaymentsInternalApi.VoidHold(holdId), null, cancellationToken), "return the escrow", cancellationToken);
 
-    /// <summary>A name-based (v5-style, SHA-256) UUID: the same purpose always yields the same id.</summary>
-    public static Guid DeterministicId(string purpose)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes("ahod.marketplace:" + purpose), hash);
-        var bytes = hash[..16].ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    /// <summary>The same purpose always yields the same id (see <see cref="NameBasedId"/>).</summary>
+    public static Guid DeterministicId(string purpose) => NameBasedId.Create("ahod.marketplace", purpose);
 
     private static async Task<HoldOutcome> CallAsync(Func<Task<HttpResponseMessage>> send, string what, CancellationToken cancellationToken)
     {

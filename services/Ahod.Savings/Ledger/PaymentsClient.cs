@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Ahod.Contracts.Payments;
 using Microsoft.AspNetCore.Mvc;
@@ -65,16 +63,8 @@ public sealed class PaymentsClient(HttpClient http)
         return new TransferOutcome(await ReadAsync<TransferView>(response, what, cancellationToken), null, null);
     }
 
-    /// <summary>A name-based (v5-style, SHA-256) UUID: the same purpose always yields the same transfer id.</summary>
-    public static Guid DeterministicId(string purpose)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes("ahod.savings:" + purpose), hash);
-        var bytes = hash[..16].ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    /// <summary>The same purpose always yields the same id (see <see cref="NameBasedId"/>).</summary>
+    public static Guid DeterministicId(string purpose) => NameBasedId.Create("ahod.savings", purpose);
 
     private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send, string what)
     {
