@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Ahod.Chat.Conversations;
 using Ahod.Chat.Data;
+using Ahod.Chat.Notifications;
 using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -183,6 +184,37 @@ public sealed class NotificationTests(ChatAppFixture fixture)
             using var response = await _api.SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}", member.Token);
             return response.StatusCode == HttpStatusCode.NotFound ? new object() : null;
         }, TimeSpan.FromSeconds(30), "the member who left to lose access", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task MemberJoined_HandledOutOfOrder_TheEarlierMemberStillHearsOfTheLaterOne_Once()
+    {
+        var earlier = await _api.NewUserAsync("Ada");
+        var later = await _api.NewUserAsync("Bo");
+        var communityId = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow;
+
+        // The later join is handled first (as a second replica or a retry can make it happen), then the earlier one.
+        await PublishAsync(new CommunityMemberJoined(communityId, later.Id) { OccurredAt = at.AddSeconds(1) });
+        await EventuallyAsync(async () => await ParticipantsAsync(communityId) == 1 ? new object() : null,
+            TimeSpan.FromSeconds(60), "the later join to be handled", Ct);
+        await PublishAsync(new CommunityMemberJoined(communityId, earlier.Id) { OccurredAt = at });
+
+        var heard = (await _api.NotificationsAsync(earlier, NotificationTypes.MemberJoined)).Single();
+        heard.GetProperty("data").GetProperty("userId").GetGuid().ShouldBe(later.Id);
+        heard.GetProperty("body").GetString()!.ShouldStartWith("Bo ");
+        (await ParticipantsAsync(communityId)).ShouldBe(2);
+        var page = await _api.GetAsync(later, "/api/notifications?limit=100");
+        page.GetProperty("items").EnumerateArray().Count(n => n.GetProperty("type").GetString() == NotificationTypes.MemberJoined)
+            .ShouldBe(0, "Bo joined after Ada: nobody tells Bo that Ada joined");
+    }
+
+    private async Task<int> ParticipantsAsync(Guid communityId)
+    {
+        var options = new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(fixture.ChatDb);
+        await using var db = new ChatDbContext(options.Options);
+        var key = ConversationStore.CommunityKey(communityId);
+        return await db.Participants.CountAsync(p => p.LeftAt == null && db.Conversations.Any(c => c.Id == p.ConversationId && c.Key == key), Ct);
     }
 
     [Fact]

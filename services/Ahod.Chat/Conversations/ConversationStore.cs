@@ -50,10 +50,13 @@ public sealed class ConversationStore(ChatDbContext db, TimeProvider clock)
         return (await db.Conversations.AsNoTracking().SingleAsync(c => c.Key == key, ct), inserted == 1);
     }
 
-    /// <summary>Adds or brings back a participant; reading starts after what was said before they (re)joined.</summary>
-    public Task AddParticipantAsync(Guid conversationId, Guid userId, CancellationToken ct)
+    /// <summary>
+    /// Adds or brings back a participant; reading starts after what was said before they (re)joined. <paramref name="joinedAt"/>
+    /// is when they joined where that happened (a community's membership), else now.
+    /// </summary>
+    public Task AddParticipantAsync(Guid conversationId, Guid userId, CancellationToken ct, DateTimeOffset? joinedAt = null)
     {
-        var now = clock.GetUtcNow();
+        var now = joinedAt ?? clock.GetUtcNow();
         return db.Database.ExecuteSqlAsync($"""
             INSERT INTO participants (conversation_id, user_id, read_up_to, joined_at, left_at)
             SELECT {conversationId}, {userId}, c.last_seq, {now}, NULL FROM conversations c WHERE c.id = {conversationId}

@@ -21,21 +21,42 @@ public sealed class CommunityMembershipHandler(ChatDbContext db, ConversationSto
         }
     }
 
+    /// <summary>
+    /// The newcomer joins the conversation and everyone who was a member before them hears of it. Membership events
+    /// can be handled out of their order (two replicas, a retry): a member whose join was handled first although it
+    /// happened later has not been told about this newcomer, who was not there yet, so the newcomer is told about them
+    /// instead. Either way, of any two members the earlier one hears of the later one, once.
+    /// </summary>
     public async Task HandleAsync(CommunityMemberJoined e, CancellationToken ct)
     {
         var (conversation, _) = await EnsureAsync(e.CommunityId, null, ct);
         // Two joins handled at once (two replicas, or two deliveries in one) would each miss the other among the
-        // participants, and nobody would hear of the second newcomer: the conversation's row lock (held until the
-        // event's transaction commits) takes them one at a time.
+        // participants: the conversation's row lock (held until the event's transaction commits) takes them one at a time.
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM conversations WHERE id = {conversation.Id} FOR UPDATE", ct);
-        var others = await conversations.ParticipantIdsAsync(conversation.Id, ct);
-        await conversations.AddParticipantAsync(conversation.Id, e.UserId, ct);
-        var name = await db.Users.Where(u => u.Id == e.UserId).Select(u => u.FirstName + " " + u.LastName).SingleOrDefaultAsync(ct) ?? "Someone";
-        foreach (var member in others.Where(o => o != e.UserId))
+        var others = await db.Participants.AsNoTracking()
+            .Where(p => p.ConversationId == conversation.Id && p.LeftAt == null && p.UserId != e.UserId)
+            .Select(p => new { p.UserId, p.JoinedAt }).ToListAsync(ct);
+        await conversations.AddParticipantAsync(conversation.Id, e.UserId, ct, e.OccurredAt);
+        var ids = others.Select(o => o.UserId).Append(e.UserId).ToList();
+        var names = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct)).ToDictionary(u => u.Id, u => u.DisplayName);
+        var community = conversation.Title ?? "your community";
+        foreach (var other in others)
         {
-            notifications.Add(member, e.Id, NotificationTypes.MemberJoined, "New member",
-                $"{name.Trim()} joined {conversation.Title ?? "your community"}.", new { e.CommunityId, e.UserId, conversationId = conversation.Id });
+            if (other.JoinedAt <= e.OccurredAt)
+            {
+                Joined(other.UserId, e.Id, e.UserId);
+            }
+            else
+            {
+                // Their join was handled before this one: the one event that tells me of them is this.
+                Joined(e.UserId, NameBasedId.Create("ahod.chat", $"member-joined:{e.Id:N}:{other.UserId:N}"), other.UserId);
+            }
         }
+
+        void Joined(Guid recipient, Guid sourceEventId, Guid newcomer) =>
+            notifications.Add(recipient, sourceEventId, NotificationTypes.MemberJoined, "New member",
+                $"{names.GetValueOrDefault(newcomer, "Someone")} joined {community}.",
+                new { e.CommunityId, UserId = newcomer, conversationId = conversation.Id });
     }
 
     public async Task HandleAsync(CommunityMemberLeft e, CancellationToken ct)
