@@ -58,6 +58,52 @@ public sealed class GdprTests(MarketplaceAppFixture fixture)
     }
 
     [Fact]
+    public async Task Erasure_RefusedWhileMoneyIsInEscrow_ThenEndsTheUsersUnpaidRequests()
+    {
+        var seller = await _api.NewUserAsync(fund: 0);
+        var buyer = await _api.NewUserAsync(fund: 1_000);
+        var other = await _api.NewUserAsync(fund: 0);
+        var sellersListing = (await _api.CreateListingAsync(seller, MarketApi.ListingBody(price: 1_000))).GetProperty("id").GetGuid();
+        var othersListing = (await _api.CreateListingAsync(other)).GetProperty("id").GetGuid();
+        var paid = (await _api.CreateRequestAsync(buyer, sellersListing)).GetProperty("id").GetGuid();
+        (await _api.SetStatusAsync(seller, paid, "accepted")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _api.PayAsync(buyer, paid)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var asked = (await _api.CreateRequestAsync(other, sellersListing)).GetProperty("id").GetGuid();
+        var accepted = (await _api.CreateRequestAsync(buyer, sellersListing)).GetProperty("id").GetGuid();
+        (await _api.SetStatusAsync(seller, accepted, "accepted")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var sellerAsks = (await _api.CreateRequestAsync(seller, othersListing)).GetProperty("id").GetGuid();
+
+        // The buyer's payment waits in escrow for the seller: their account cannot go while it does.
+        using (var refused = await _api.SendAsync(HttpMethod.Delete, "/api/users/me", seller.Token, new { password = MarketApi.Password }))
+        {
+            await MarketApi.ShouldBeProblemAsync(refused, HttpStatusCode.Conflict);
+        }
+
+        (await _api.GetAsync(seller, $"/api/requests/{paid}")).GetProperty("status").GetString().ShouldBe("paid");
+        (await _api.SetStatusAsync(buyer, paid, "cancelled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var erase = await _api.SendAsync(HttpMethod.Delete, "/api/users/me", seller.Token, new { password = MarketApi.Password }))
+        {
+            erase.StatusCode.ShouldBe(HttpStatusCode.NoContent, await erase.Content.ReadAsStringAsync(Ct));
+        }
+
+        // What was asked of the seller is declined, what the seller asked for is cancelled; the other side sees why.
+        await EventuallyAsync(async () =>
+            await MarketApi.ScalarAsync<string>(fixture.MarketplaceDb, "SELECT status FROM requests WHERE id = $1", sellerAsks) == "cancelled" ? new object() : null,
+            TimeSpan.FromSeconds(60), "user.erased to be handled", TestContext.Current.CancellationToken);
+        foreach (var (id, viewer, status) in new[] { (asked, other, "declined"), (accepted, buyer, "declined"), (sellerAsks, other, "cancelled") })
+        {
+            var request = await _api.GetAsync(viewer, $"/api/requests/{id}");
+            request.GetProperty("status").GetString().ShouldBe(status);
+            request.GetProperty("reason").GetString().ShouldBe("The account of the other party was erased.");
+        }
+
+        (await _api.GetAsync(buyer, $"/api/requests/{paid}")).GetProperty("status").GetString().ShouldBe("cancelled", "an ended request stays as it was");
+        using var late = await _api.SetStatusAsync(other, sellerAsks, "accepted");
+        await MarketApi.ShouldBeProblemAsync(late, HttpStatusCode.Conflict);
+        (await _api.BalancesAsync(buyer)).ShouldBe((1_000L, 0L), "the voided escrow returned every unit");
+    }
+
+    [Fact]
     public async Task InternalExport_NeedsTheInternalKey()
     {
         using var anonymous = fixture.App.CreateHttpClient("marketplace");
