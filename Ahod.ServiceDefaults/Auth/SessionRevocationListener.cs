@@ -14,7 +14,12 @@ internal sealed class SessionRevocationListener(SessionRevocation revocation, IL
         {
             try
             {
-                await revocation.SubscribeAsync();
+                // A Redis that does not answer holds the subscription up to its own timeout: stopping does not wait for it.
+                await revocation.SubscribeAsync().WaitAsync(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
                 return;
             }
             catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
