@@ -43,7 +43,7 @@ public sealed class ConversationStore(ChatDbContext db, TimeProvider clock)
         {
             foreach (var userId in participants)
             {
-                await AddParticipantAsync(id, userId, ct);
+                await AddParticipantAsync(id, userId, null, ct);
             }
         }
 
@@ -54,7 +54,7 @@ public sealed class ConversationStore(ChatDbContext db, TimeProvider clock)
     /// Adds or brings back a participant; reading starts after what was said before they (re)joined. <paramref name="joinedAt"/>
     /// is when they joined where that happened (a community's membership), else now.
     /// </summary>
-    public Task AddParticipantAsync(Guid conversationId, Guid userId, CancellationToken ct, DateTimeOffset? joinedAt = null)
+    public Task AddParticipantAsync(Guid conversationId, Guid userId, DateTimeOffset? joinedAt, CancellationToken ct)
     {
         var now = joinedAt ?? clock.GetUtcNow();
         return db.Database.ExecuteSqlAsync($"""

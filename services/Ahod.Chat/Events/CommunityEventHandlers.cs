@@ -36,7 +36,7 @@ public sealed class CommunityMembershipHandler(ChatDbContext db, ConversationSto
         var others = await db.Participants.AsNoTracking()
             .Where(p => p.ConversationId == conversation.Id && p.LeftAt == null && p.UserId != e.UserId)
             .Select(p => new { p.UserId, p.JoinedAt }).ToListAsync(ct);
-        await conversations.AddParticipantAsync(conversation.Id, e.UserId, ct, e.OccurredAt);
+        await conversations.AddParticipantAsync(conversation.Id, e.UserId, e.OccurredAt, ct);
         var ids = others.Select(o => o.UserId).Append(e.UserId).ToList();
         var names = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct)).ToDictionary(u => u.Id, u => u.DisplayName);
         var community = conversation.Title ?? "your community";

@@ -54,9 +54,10 @@ public sealed class UserErasedHandler(MarketplaceDbContext db, IImageStore store
     private async Task EndOpenRequestsAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Locked like every other change of a request, so an owner accepting at this moment waits and then finds it ended.
+        string[] unpaid = [RequestStatuses.New, RequestStatuses.Seen, RequestStatuses.Accepted];
         var open = await db.Requests.FromSql($"""
             SELECT * FROM requests
-            WHERE (requester_id = {userId} OR owner_id = {userId}) AND status IN ('new', 'seen', 'accepted')
+            WHERE (requester_id = {userId} OR owner_id = {userId}) AND status = ANY({unpaid})
             ORDER BY id FOR UPDATE
             """).ToListAsync(cancellationToken);
         foreach (var request in open)
