@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Ahod.AppHost.Tests;
@@ -7,7 +6,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using static Ahod.Testing.Eventually;
 
 // One app at a time in this assembly: the app model below, the servers alone, then the AppHost run as a person does
 // (with the dashboard). Started side by side they only fought over the two cores (and the dotnet test beside them).
@@ -114,21 +112,10 @@ public sealed class WholeAppTests(WholeAppFixture fixture) : IClassFixture<Whole
     [Fact]
     public async Task KilledService_IsRestartedByTheAppHost_AndHealthyAgain()
     {
-        var before = Pid(Current("savings"));
+        var restart = await fixture.App.KillAndWaitForRestartAsync("savings", Ct);
 
-        fixture.App.Kill("savings");
-
-        var clock = Stopwatch.StartNew();
-        await EventuallyAsync(() => Task.FromResult(Pid(Current("savings")) is { } pid && pid != before && IsHealthy(Current("savings"))),
-            TestApp.StartTimeout, () => "savings restarted under a new process and healthy", Ct);
-        TestContext.Current.SendDiagnosticMessage($"savings healthy again {clock.Elapsed.TotalSeconds:0.0} s after kill -9");
+        TestContext.Current.SendDiagnosticMessage($"savings healthy again {restart.TotalSeconds:0.0} s after kill -9");
         using var client = fixture.App.CreateHttpClient("savings");
         (await client.GetAsync("/health", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
-
-    private static int? Pid(ResourceEvent e) =>
-        e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } v && int.TryParse(v.ToString(), out var pid) ? pid : null;
-
-    private static bool IsHealthy(ResourceEvent e) =>
-        e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
 }

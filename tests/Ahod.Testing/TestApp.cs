@@ -241,12 +241,31 @@ public sealed class TestApp : IAsyncDisposable
     /// SIGKILL to the resource's process (for a project: the service itself, under the <c>dotnet run</c> DCP started),
     /// as a crash would; the AppHost's restart-on-crash brings it back.
     /// </summary>
-    public void Kill(string name)
+    /// <summary>
+    /// Kills every instance of the resource (<c>kill -9</c> of the service process) and waits until each has come back under
+    /// a new process and is healthy again (<see cref="RestartOnCrashAnnotation"/>); answers how long that took. Waiting on
+    /// health alone is not enough: just after the kill, the resource still reports the health of the process that died.
+    /// </summary>
+    public async Task<TimeSpan> KillAndWaitForRestartAsync(string name, CancellationToken cancellationToken = default)
     {
+        var watch = App.Services.GetRequiredService<ResourceWatch>();
+        // The processes DCP started (dotnet run), not only the services under them: just after the kill, dotnet run is
+        // still there for a moment, with no child, under the old health.
+        var killed = watch.Instances(Resource(name)).Select(DcpPid).OfType<int>().ToHashSet();
         foreach (var process in ServiceProcesses(name))
         {
             process.Kill();
         }
+
+        var clock = Stopwatch.StartNew();
+        await Eventually.EventuallyAsync(
+            () => Task.FromResult(watch.Instances(Resource(name)) is { Count: > 0 } instances && instances.All(e =>
+                e.Snapshot.State?.Text == KnownResourceStates.Running &&
+                e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy &&
+                DcpPid(e) is { } pid && !killed.Contains(pid))),
+            StartTimeout, () => $"{name} restarted under a new process and healthy (killed {string.Join(", ", killed)}). Last log lines:{Environment.NewLine}{Logs(name)}",
+            cancellationToken).ConfigureAwait(false);
+        return clock.Elapsed;
     }
 
     /// <summary>
@@ -261,13 +280,18 @@ public sealed class TestApp : IAsyncDisposable
     {
         foreach (var e in App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)))
         {
-            if (e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value &&
-                int.TryParse(value.ToString(), out var pid))
+            if (ServicePid(e) is { } pid)
             {
-                yield return Process.GetProcessById(ProcessTree.Descendants(pid).LastOrDefault(pid));
+                yield return Process.GetProcessById(pid);
             }
         }
     }
+
+    /// <summary>The service's own process id: the last descendant of the process DCP started (<c>dotnet run</c> for a project).</summary>
+    private static int? ServicePid(ResourceEvent e) => DcpPid(e) is { } pid ? ProcessTree.Descendants(pid).LastOrDefault(pid) : null;
+
+    private static int? DcpPid(ResourceEvent e) =>
+        e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid) ? pid : null;
 
     public async Task WaitForHealthyAsync(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
