@@ -25,6 +25,7 @@ public static class PaymentsExtensions
         var services = builder.Services;
         services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.AddValidation();
         builder.AddOpenApiDefaults("Ahod Payments", "Wallets, deposits, withdrawals, transfers between users and the ledger history. " +
             "Money is `{ \"amount\": <integer minor units>, \"currency\": \"USD\" }`; every POST that moves money takes an `Idempotency-Key` " +
             "header. A user's wallet never goes below zero: a refused transfer is a 422 ProblemDetails whose `code` names the rule " +

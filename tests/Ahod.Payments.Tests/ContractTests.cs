@@ -104,6 +104,32 @@ public sealed class ContractTests(PaymentsAppFixture fixture)
         (await _api.WalletAsync(user)).Available.Amount.ShouldBe(0);
     }
 
+    public static TheoryData<string, string, string, string> MisshapenRequests => new()
+    {
+        { "a deposit without a source", "deposit", """{"accountId":"{wallet}","amount":{"amount":10,"currency":"USD"}}""", "source" },
+        { "a deposit from an unknown source type", "deposit", """{"accountId":"{wallet}","amount":{"amount":10,"currency":"USD"},"source":{"type":"paypal","token":"t"}}""", "source.type" },
+        { "a deposit with a blank token", "deposit", """{"accountId":"{wallet}","amount":{"amount":10,"currency":"USD"},"source":{"type":"card","token":"  "}}""", "source.token" },
+        { "a deposit without an amount", "deposit", """{"accountId":"{wallet}","source":{"type":"card","token":"tok_sandbox_success"}}""", "amount" },
+        { "an amount without a currency", "deposit", """{"accountId":"{wallet}","amount":{"amount":10},"source":{"type":"card","token":"tok_sandbox_success"}}""", "amount.currency" },
+        { "a memo over 280 characters", "send", """{"fromAccountId":"{wallet}","toUserId":"{wallet}","amount":{"amount":10,"currency":"USD"},"memo":"{memo}"}""", "memo" },
+        { "a withdrawal without a destination", "withdraw", """{"accountId":"{wallet}","amount":{"amount":10,"currency":"USD"}}""", "destination" },
+        { "a withdrawal to an unknown destination type", "withdraw", """{"accountId":"{wallet}","amount":{"amount":10,"currency":"USD"},"destination":{"type":"cash"}}""", "destination.type" },
+    };
+
+    /// <summary>Shapes are checked by the built-in validation (data annotations on the request records), before the handler.</summary>
+    [Theory]
+    [MemberData(nameof(MisshapenRequests))]
+    public async Task MoneyRequest_WrongShape_Returns400NamingTheCamelCaseField_AndMovesNothing(string name, string operation, string template, string field)
+    {
+        var user = await _api.NewUserAsync(fund: 1_000);
+
+        using var response = await _api.SendAsync(HttpMethod.Post, $"/api/payments/{operation}", user.Token,
+            template.Replace("{wallet}", user.WalletId.ToString()).Replace("{memo}", new string('m', 281)), Guid.NewGuid().ToString());
+
+        await AssertFieldErrorAsync(response, field, name);
+        (await _api.WalletAsync(user)).Available.Amount.ShouldBe(1_000);
+    }
+
     [Fact]
     public async Task History_LimitNotANumber_Returns400NamingLimit()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Ahod.Payments.Accounts;
 using Ahod.Payments.Idempotency;
@@ -7,9 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Ahod.Payments.Transfers;
 
-public sealed record PaymentSource(string? Type, string? Token);
+public sealed record PaymentSource(
+    [Required, AllowedValues("card", "bank", "mobileMoney", ErrorMessage = "Must be card, bank or mobileMoney.")] string? Type,
+    [Required(ErrorMessage = "Required: the provider's token for the source (card numbers are never accepted)."), MaxLength(255)] string? Token);
 
-public sealed record DepositRequest(Guid AccountId, Money? Amount, PaymentSource? Source);
+public sealed record DepositRequest(Guid AccountId, [Required] Money? Amount, [Required] PaymentSource? Source);
 
 /// <summary>Funds a wallet from an external source through the payment provider: 201 when it settles at once, 202 while it settles.</summary>
 public static class Deposit
@@ -18,12 +21,11 @@ public static class Deposit
         DepositRequest body, HttpContext http, LedgerBatcher ledger, AccountDirectory accounts, IdempotencyStore idempotency,
         IPaymentProvider provider, IOptions<PaymentsOptions> options, TimeProvider time)
     {
+        // The shape is checked by the built-in validation before this runs; the rules here: an id that is not empty, a
+        // positive amount in a currency we handle.
         var validation = new Validation();
         validation.Id(body.AccountId, "accountId");
         validation.Money(body.Amount, "amount");
-        validation.Require(body.Source is { Type: "card" or "bank" or "mobileMoney" }, "source.type", "Must be card, bank or mobileMoney.");
-        validation.Require(!string.IsNullOrWhiteSpace(body.Source?.Token) && body.Source.Token.Length <= 255, "source.token",
-            "Required: the provider's token for the source (card numbers are never accepted).");
         if (!validation.IsValid)
         {
             return MoneyEndpoints.Invalid(validation);

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Ahod.Payments.Idempotency;
 using Ahod.Payments.Ledger;
 
 namespace Ahod.Payments.Transfers;
 
-public sealed record SendRequest(Guid FromAccountId, Guid ToUserId, Money? Amount, string? Memo);
+public sealed record SendRequest(Guid FromAccountId, Guid ToUserId, [Required] Money? Amount, [MaxLength(280)] string? Memo);
 
 /// <summary>Moves money from my wallet to another user's wallet in the same currency.</summary>
 public static class Send
@@ -12,11 +13,12 @@ public static class Send
     internal static async Task<Results<StoredResult<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         SendRequest body, HttpContext http, LedgerBatcher ledger)
     {
+        // The shape is checked by the built-in validation before this runs; the rules here: ids that are not empty, a
+        // positive amount in a currency we handle.
         var validation = new Validation();
         validation.Id(body.FromAccountId, "fromAccountId");
         validation.Id(body.ToUserId, "toUserId");
         validation.Money(body.Amount, "amount");
-        validation.Require(body.Memo is null || body.Memo.Length <= 280, "memo", "At most 280 characters.");
         if (!validation.IsValid)
         {
             return MoneyEndpoints.Invalid(validation);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,9 +12,11 @@ using Ahod.Payments.Security;
 
 namespace Ahod.Payments.Transfers;
 
-public sealed record PayoutDestination(string? Type, string? AccountNumber, string? RoutingNumber, string? PhoneNumber);
+public sealed record PayoutDestination(
+    [Required, AllowedValues("bank", "mobileMoney", ErrorMessage = "Must be bank or mobileMoney.")] string? Type,
+    string? AccountNumber, string? RoutingNumber, string? PhoneNumber);
 
-public sealed record WithdrawRequest(Guid AccountId, Money? Amount, PayoutDestination? Destination);
+public sealed record WithdrawRequest(Guid AccountId, [Required] Money? Amount, [Required] PayoutDestination? Destination);
 
 public sealed record DestinationView(string Type, string Last4);
 
@@ -29,12 +32,14 @@ public static partial class Withdraw
         WithdrawRequest body, HttpContext http, LedgerBatcher ledger, AccountDirectory accounts, IdempotencyStore idempotency,
         IPaymentProvider provider, DestinationProtector protector, ILoggerFactory loggers)
     {
+        // The shape is checked by the built-in validation before this runs; the rules here: an id that is not empty, a positive
+        // amount in a currency we handle, and the fields the destination's type needs.
         var validation = new Validation();
         validation.Id(body.AccountId, "accountId");
         validation.Money(body.Amount, "amount");
-        var destination = body.Destination;
+        var destination = body.Destination!;
         string? plaintext = null;
-        switch (destination?.Type)
+        switch (destination.Type)
         {
             case "bank":
                 validation.Require(destination.AccountNumber is { } number && BankAccountNumber().IsMatch(number),
@@ -49,8 +54,7 @@ public static partial class Withdraw
                 plaintext = JsonSerializer.Serialize(new { destination.PhoneNumber }, ApiJson.Options);
                 break;
             default:
-                validation.Add("destination.type", "Must be bank or mobileMoney.");
-                break;
+                throw new System.Diagnostics.UnreachableException("The built-in validation admits bank and mobileMoney only.");
         }
 
         if (!validation.IsValid)
