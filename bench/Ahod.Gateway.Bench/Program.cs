@@ -7,10 +7,14 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Ahod.Testing;
 
-// Authenticated GET /api/auth/me through the gateway vs straight to Identity, C concurrent callers for T seconds each, one run.
-// Usage: dotnet run --project bench/Ahod.Gateway.Bench -c Release -- [--concurrency 32] [--seconds 10]
+// Authenticated GET /api/auth/me through the gateway vs straight to Identity, C concurrent callers (each its own user and
+// session, so each request's session is checked for revocation like a real client's), one run. The two targets are
+// measured in interleaved rounds, in alternating order, after a warm-up of both: the one measured first would otherwise
+// run on less JIT-optimized code and look slower.
+// Usage: dotnet run --project bench/Ahod.Gateway.Bench -c Release -- [--concurrency 32] [--seconds 12] [--rounds 4]
 var concurrency = Option(args, "--concurrency", 32);
-var seconds = Option(args, "--seconds", 10);
+var seconds = Option(args, "--seconds", 12);
+var rounds = Option(args, "--rounds", 4);
 var ct = CancellationToken.None;
 
 Console.WriteLine($"Starting the app model (gateway, identity, postgres, redis, rabbitmq) ...");
@@ -27,23 +31,44 @@ await using var app = await TestApp.StartAhodAsync(["gateway", "identity"], buil
 
 var gatewayUri = app.GetEndpoint("gateway");
 var identityUri = app.GetEndpoint("identity");
-var token = await SignUpAsync(gatewayUri, ct);
-Console.WriteLine($"gateway {gatewayUri}  identity {identityUri}  concurrency {concurrency}  {seconds} s per target  ({Environment.ProcessorCount} CPUs shared by all processes)");
+var tokens = new string[concurrency];
+await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
+    tokens[i] = await SignUpAsync(gatewayUri, token));
+Console.WriteLine($"gateway {gatewayUri}  identity {identityUri}  concurrency {concurrency} (one session each)  {seconds} s per target in " +
+    $"{rounds} rounds  ({Environment.ProcessorCount} CPUs shared by all processes)");
 
-// Warm both paths (JIT, connection pools, JWKS cache), then measure each in turn.
-await RunAsync(identityUri, token, concurrency, TimeSpan.FromSeconds(2));
-await RunAsync(gatewayUri, token, concurrency, TimeSpan.FromSeconds(2));
-var direct = await RunAsync(identityUri, token, concurrency, TimeSpan.FromSeconds(seconds));
-var viaGateway = await RunAsync(gatewayUri, token, concurrency, TimeSpan.FromSeconds(seconds));
+// Warm both paths (JIT, connection pools, JWKS and session caches), then measure in rounds: direct first in odd rounds,
+// the gateway first in even ones.
+await RunAsync(identityUri, tokens, TimeSpan.FromSeconds(3));
+await RunAsync(gatewayUri, tokens, TimeSpan.FromSeconds(3));
+var slice = TimeSpan.FromSeconds((double)seconds / rounds);
+var direct = new List<Result>();
+var viaGateway = new List<Result>();
+for (var round = 0; round < rounds; round++)
+{
+    if (round % 2 == 0)
+    {
+        direct.Add(await RunAsync(identityUri, tokens, slice));
+        viaGateway.Add(await RunAsync(gatewayUri, tokens, slice));
+    }
+    else
+    {
+        viaGateway.Add(await RunAsync(gatewayUri, tokens, slice));
+        direct.Add(await RunAsync(identityUri, tokens, slice));
+    }
+}
 
+var directTotal = Result.Combine(direct);
+var gatewayTotal = Result.Combine(viaGateway);
 Console.WriteLine();
 Console.WriteLine($"{"target",-10} {"requests",9} {"errors",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}");
-Print("direct", direct);
-Print("gateway", viaGateway);
-var ratio = viaGateway.RequestsPerSecond / direct.RequestsPerSecond;
+Print("direct", directTotal);
+Print("gateway", gatewayTotal);
+var ratio = gatewayTotal.RequestsPerSecond / directTotal.RequestsPerSecond;
 Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"per round, gateway ÷ direct: {string.Join("  ", direct.Zip(viaGateway, (d, g) => (g.RequestsPerSecond / d.RequestsPerSecond).ToString("0.00", CultureInfo.InvariantCulture)))}"));
 Console.WriteLine($"gateway ÷ direct = {ratio:0.00} (goal ≥ 0.60): {(ratio >= 0.6 ? "met" : "NOT met")}");
-return direct.Errors + viaGateway.Errors == 0 ? 0 : 1;
+return directTotal.Errors + gatewayTotal.Errors == 0 ? 0 : 1;
 
 static async Task<string> SignUpAsync(Uri gateway, CancellationToken ct)
 {
@@ -68,15 +93,15 @@ static async Task<string> SignUpAsync(Uri gateway, CancellationToken ct)
     return JsonNode.Parse(body)!["accessToken"]!.GetValue<string>();
 }
 
-static async Task<Result> RunAsync(Uri target, string token, int concurrency, TimeSpan duration)
+static async Task<Result> RunAsync(Uri target, string[] tokens, TimeSpan duration)
 {
-    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = tokens.Length, UseCookies = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
     using var client = new HttpClient(handler) { BaseAddress = target };
-    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
     var started = Stopwatch.GetTimestamp();
-    var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    var workers = tokens.Select(token => Task.Run(async () =>
     {
+        var authorization = new AuthenticationHeaderValue("Bearer", token);
         var latencies = new List<long>(100_000);
         var errors = 0;
         while (Stopwatch.GetTimestamp() < until)
@@ -84,7 +109,8 @@ static async Task<Result> RunAsync(Uri target, string token, int concurrency, Ti
             var t0 = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await client.GetAsync(new Uri("/api/auth/me", UriKind.Relative), HttpCompletionOption.ResponseContentRead);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/auth/me", UriKind.Relative)) { Headers = { Authorization = authorization } };
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
                     errors++;
@@ -104,12 +130,8 @@ static async Task<Result> RunAsync(Uri target, string token, int concurrency, Ti
     })).ToArray();
     var results = await Task.WhenAll(workers);
     var elapsed = Stopwatch.GetElapsedTime(started);
-    var all = results.SelectMany(r => r.latencies).Order().ToArray();
-    return new Result(all.Length, results.Sum(r => r.errors), all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    return new Result([.. results.SelectMany(r => r.latencies)], results.Sum(r => r.errors), elapsed);
 }
-
-static double Percentile(long[] sorted, double p) =>
-    sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
 
 static void Print(string name, Result r) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -121,4 +143,23 @@ static int Option(string[] args, string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-internal sealed record Result(int Requests, int Errors, double RequestsPerSecond, double P50Ms, double P99Ms);
+/// <summary>One measured run (or several combined): every latency in Stopwatch ticks, the errors and the time taken.</summary>
+internal sealed record Result(long[] Latencies, int Errors, TimeSpan Elapsed)
+{
+    public int Requests => Latencies.Length;
+
+    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+
+    public double P50Ms => Percentile(0.50);
+
+    public double P99Ms => Percentile(0.99);
+
+    public static Result Combine(IEnumerable<Result> runs) =>
+        runs.Aggregate(new Result([], 0, TimeSpan.Zero), (sum, r) => new Result([.. sum.Latencies, .. r.Latencies], sum.Errors + r.Errors, sum.Elapsed + r.Elapsed));
+
+    private double Percentile(double p)
+    {
+        var sorted = Latencies.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
+    }
+}
