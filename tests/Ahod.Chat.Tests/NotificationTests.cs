@@ -221,9 +221,14 @@ public sealed class NotificationTests(ChatAppFixture fixture)
     public async Task MessageWhileOffline_BecomesANotification_OnlineItDoesNot()
     {
         var (a, b, id) = await _api.PairAsync();
-        await _api.PostMessageAsync(a, id, "are you there?");
-        var offline = (await _api.NotificationsAsync(b, "chat.message")).Single();
-        offline.GetProperty("body").GetString().ShouldBe("are you there?");
+        await _api.PostMessageAsync(a, id, "hello");
+        var sent = await _api.PostMessageAsync(a, id, "are you there?");
+        var offline = (await _api.NotificationsAsync(b, "chat.message", count: 2)).Single(n => n.GetProperty("body").GetString() == "are you there?");
+        // The event carries the message's place in the conversation, taken under the conversation's lock with it.
+        var data = offline.GetProperty("data");
+        data.GetProperty("seq").GetInt64().ShouldBe(2);
+        data.GetProperty("messageId").GetGuid().ShouldBe(sent.GetProperty("id").GetGuid());
+        data.GetProperty("conversationId").GetGuid().ShouldBe(id);
 
         await using var hubA = await _api.ConnectAsync(a);
         var presenceAtA = new Inbox<PresenceEvent>(hubA, HubEvents.Presence);
@@ -242,7 +247,7 @@ public sealed class NotificationTests(ChatAppFixture fixture)
         }, TimeSpan.FromSeconds(30), "Chat to learn of the user", TestContext.Current.CancellationToken))!.Value;
         await _api.PostMessageAsync(a, withC, "marker");
         await _api.NotificationsAsync(c, "chat.message");
-        (await _api.NotificationsAsync(b, "chat.message")).Count.ShouldBe(1);
+        (await _api.NotificationsAsync(b, "chat.message")).Count.ShouldBe(2, "the two sent while b was offline, not the one b saw live");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Ahod.Chat.Conversations;
 
@@ -13,14 +14,19 @@ public sealed record SendResult(SendOutcome Outcome, MessageResponse? Message = 
 
 /// <summary>
 /// SendMessage for the hub and the HTTP API: stored, then delivered. The conversation's own row is the only lock:
-/// <c>last_seq + 1</c> is taken under it in the transaction that inserts the message, so seq is gap-free per
-/// conversation (a rollback gives the number back) and senders in different conversations never wait on each other.
+/// <c>last_seq + 1</c> is taken under it by the one statement that also inserts the message, its outbox event and the
+/// sender's read mark, so seq is gap-free per conversation (a failed statement gives the number back), senders in
+/// different conversations never wait on each other, and senders in one conversation wait for one statement each,
+/// not for a transaction of several round trips.
 /// </summary>
-public sealed class MessageSender(ChatDbContext db, ConversationStore conversations, IHubContext<ChatHub> hub, TimeProvider clock)
+public sealed class MessageSender(ChatDbContext db, ConversationStore conversations, IHubContext<ChatHub> hub, IOutboxSignal outbox, TimeProvider clock)
 {
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
     public const int PreviewLength = 100;
+
+    /// <summary>Where <see cref="ChatMessageSent.Sequence"/> sits in the event's camelCase JSON.</summary>
+    private static readonly string[] SequencePath = ["sequence"];
 
     public static Validation Validate(string? clientMessageId, string? text)
     {
@@ -40,7 +46,9 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
             return new SendResult(SendOutcome.Invalid, Validation: validation);
         }
 
-        if (!await conversations.IsParticipantAsync(conversationId, senderId, ct))
+        // Before any lock: the sender must take part, and a resend answers with the first message.
+        var participants = await conversations.ParticipantIdsAsync(conversationId, ct);
+        if (!participants.Contains(senderId))
         {
             return new SendResult(SendOutcome.NotFound);
         }
@@ -50,34 +58,54 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
             return new SendResult(SendOutcome.Duplicate, earlier);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
-        var seq = await db.Database.SqlQuery<long>($"""
-            UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = {now} WHERE id = {conversationId} RETURNING last_seq AS "Value"
-            """).ToListAsync(ct) is [var next] ? next : throw new InvalidOperationException($"Conversation {conversationId} is gone.");
-
-        // Under the row lock a resend racing the first send sees it committed: give the seq back, return the first.
-        if (await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } raced)
-        {
-            await transaction.RollbackAsync(ct);
-            return new SendResult(SendOutcome.Duplicate, raced);
-        }
-
         var message = new Message
         {
-            Id = Guid.CreateVersion7(), ConversationId = conversationId, Seq = seq, SenderId = senderId,
+            Id = Guid.CreateVersion7(), ConversationId = conversationId, SenderId = senderId,
             ClientMessageId = clientMessageId!, Text = text!, SentAt = now,
         };
-        db.Messages.Add(message);
-        var participants = await conversations.ParticipantIdsAsync(conversationId, ct);
-        db.AddIntegrationEvent(new ChatMessageSent(message.Id, conversationId, seq, senderId,
+        // The event's sequence is only known under the lock: the statement writes it into the payload (jsonb_set).
+        var sent = OutboxMessage.From(new ChatMessageSent(message.Id, conversationId, Sequence: 0, senderId,
             [.. participants.Where(p => p != senderId)], Preview(message.Text)) { OccurredAt = now });
-        await db.SaveChangesAsync(ct);
-        // Sending is reading: my own message (and what came before it) is not unread for me.
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE participants SET read_up_to = GREATEST(read_up_to, {seq}) WHERE conversation_id = {conversationId} AND user_id = {senderId}", ct);
-        await transaction.CommitAsync(ct);
+        List<long> seq;
+        try
+        {
+            // Sending is reading: my own message (and what came before it) is not unread for me.
+            seq = await db.Database.SqlQuery<long>($"""
+                WITH next AS (
+                    UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = {now} WHERE id = {conversationId}
+                    RETURNING last_seq),
+                message AS (
+                    INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, text, sent_at, erased)
+                    SELECT {message.Id}, {conversationId}, next.last_seq, {senderId}, {message.ClientMessageId}, {message.Text}, {now}, false
+                    FROM next
+                    RETURNING seq),
+                event AS (
+                    INSERT INTO outbox_messages (id, type, payload, occurred_at, created_at, attempts, trace_parent)
+                    SELECT {sent.Id}, {sent.Type}, jsonb_set({sent.Payload}::jsonb, {SequencePath}, to_jsonb(message.seq)), {sent.OccurredAt},
+                        {sent.CreatedAt}, 0, {sent.TraceParent}
+                    FROM message),
+                mark AS (
+                    UPDATE participants SET read_up_to = GREATEST(read_up_to, message.seq)
+                    FROM message WHERE conversation_id = {conversationId} AND user_id = {senderId})
+                SELECT seq AS "Value" FROM message
+                """).ToListAsync(ct);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChatDbContext.UniqueClientMessageIndex })
+        {
+            // A resend raced the first send past the check above: the whole statement failed (its seq too); answer with the first.
+            return await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } raced
+                ? new SendResult(SendOutcome.Duplicate, raced)
+                : throw new InvalidOperationException($"Message {clientMessageId} collided with one that is gone.", e);
+        }
 
+        if (seq is not [var assigned])
+        {
+            return new SendResult(SendOutcome.NotFound);
+        }
+
+        outbox.Notify();
+        message.Seq = assigned;
         var response = MessageResponse.From(message);
         await hub.Clients.Users(participants.Select(p => p.ToString())).SendAsync(HubEvents.Message, response, CancellationToken.None);
         return new SendResult(SendOutcome.Sent, response);
