@@ -11,11 +11,12 @@ using StackExchange.Redis;
 // C SignalR clients spread over chat's two replicas (U users, clients round-robin over them; users paired in direct
 // conversations), M messages/s for T seconds: send → delivered at the other user's first connection, p50/p99 and the
 // rate achieved; beside raw Redis pub/sub round trips at the same rate on the same Redis, in the same run.
-// Usage: dotnet run -c Release --project bench/Ahod.Chat.Bench -- [--clients 1000] [--users 100] [--rate 200] [--seconds 15]
+// Usage: dotnet run -c Release --project bench/Ahod.Chat.Bench -- [--clients 1000] [--users 100] [--rate 200] [--seconds 15] [--warmup 30]
 var clients = Option(args, "--clients", 1000);
 var users = Option(args, "--users", 100);
 var rate = Option(args, "--rate", 200);
 var seconds = Option(args, "--seconds", 15);
+var warmupSeconds = Option(args, "--warmup", 30);
 var ct = CancellationToken.None;
 
 Console.WriteLine("Starting the app model (chat ×2, identity, postgres, redis, rabbitmq) ...");
@@ -71,8 +72,12 @@ await Parallel.ForEachAsync(Enumerable.Range(0, clients), new ParallelOptions { 
 });
 Console.WriteLine($"{clients} clients connected in {connect.Elapsed.TotalSeconds:0.0} s");
 
-// Warm up (JIT, pools), then measure.
-await DriveAsync(TimeSpan.FromSeconds(3), "warm");
+// Warm up at the same rate, then measure. The services start on quickly compiled code and recompile what is hot in
+// the background (tiered compilation); on two busy cores that takes tens of seconds, and a short warm-up measured the
+// service half on unoptimized code. The warm-up's backlog is drained before the measured phase starts.
+var warmup = Stopwatch.StartNew();
+await DriveAsync(TimeSpan.FromSeconds(warmupSeconds), "warm");
+Console.WriteLine($"warmed up: {warmupSeconds} s at {rate} msg/s, drained in {warmup.Elapsed.TotalSeconds:0.0} s");
 sentAt.Clear();
 latencies.Clear();
 delivered.Clear();

@@ -7,6 +7,7 @@ using Ahod.Chat.Notifications;
 using Ahod.Messaging;
 using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
+using Ahod.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -31,7 +32,7 @@ public static class ChatExtensions
             "(the access token as the access_token query parameter).");
         services.AddHubAccessTokenFromQuery();
 
-        builder.AddNpgsqlDataSource(DatabaseName);
+        builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString));
         services.AddSingleton<AfterCommitInterceptor>();
         services.AddDbContext<ChatDbContext>((sp, options) => ConfigureDbContext(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())

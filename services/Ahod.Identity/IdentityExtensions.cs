@@ -5,6 +5,7 @@ using Ahod.Identity.Tokens;
 using Ahod.Messaging;
 using Ahod.Messaging.Outbox;
 using Ahod.ServiceDefaults;
+using Ahod.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,7 @@ public static class IdentityExtensions
     {
         var services = builder.Services;
 
-        builder.AddNpgsqlDataSource(DatabaseName);
+        builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString));
         services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)));

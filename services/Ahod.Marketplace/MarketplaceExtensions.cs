@@ -9,6 +9,7 @@ using Ahod.Marketplace.Reviews;
 using Ahod.Messaging;
 using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
+using Ahod.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -22,7 +23,11 @@ public static class MarketplaceExtensions
     {
         builder.AddJwtBearerDefaults();
         // Requests and payments run explicit transactions with row locks, which a retrying execution strategy refuses.
-        builder.AddNpgsqlDbContext<MarketplaceDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
+        builder.AddNpgsqlDbContext<MarketplaceDbContext>(DatabaseName, settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
+        }, ConfigureDbContext);
         builder.AddRabbitMQClient(ResourceNames.RabbitMq);
 
         builder.AddOpenApiDefaults("Ahod Marketplace", "Listings for goods, rentals, jobs and services (tutoring, housekeeping, senior care); " +

@@ -10,6 +10,7 @@ using Ahod.Payments.Providers;
 using Ahod.Payments.Security;
 using Ahod.Payments.Transfers;
 using Ahod.ServiceDefaults;
+using Ahod.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
@@ -34,9 +35,13 @@ public static class PaymentsExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
 
         // The ledger and the outbox run explicit transactions, which a retrying execution strategy refuses.
-        builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
-        builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = settings.ConnectionString is { } cs ? HotPath(cs).ConnectionString : null);
-        var connectionString = HotPath(builder.Configuration.GetConnectionString(DatabaseName));
+        builder.AddNpgsqlDbContext<PaymentsDbContext>(DatabaseName, settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
+        }, ConfigureDbContext);
+        builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString));
+        var connectionString = NpgsqlHotPath.Builder(builder.Configuration.GetConnectionString(DatabaseName));
         services.AddSingleton(sp => new IdempotencyDataSource(
             new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Options = "-c synchronous_commit=off" }.ConnectionString)
                 .UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build()));
@@ -58,20 +63,6 @@ public static class PaymentsExtensions
         services.AddIntegrationEventHandler<UserErased, UserErasedHandler, PaymentsDbContext>();
         return builder;
     }
-
-    /// <summary>
-    /// The raw Npgsql data sources serve every request (claims, lookups, ledger batches), so they skip the
-    /// DISCARD ALL Npgsql otherwise sends when a pooled connection is reused (a second statement and
-    /// transaction per query, and it throws away prepared statements), and let Npgsql prepare the hot
-    /// statements. Safe because this code never leaves session state behind: transactions are explicit,
-    /// the migration's advisory lock is released explicitly, and no SET is issued.
-    /// </summary>
-    internal static NpgsqlConnectionStringBuilder HotPath(string? connectionString) => new(connectionString)
-    {
-        NoResetOnClose = true,
-        MaxAutoPrepare = 64,
-        AutoPrepareMinUsages = 2,
-    };
 
     /// <summary>As the service configures its context; tests reuse it for the schema check.</summary>
     public static void ConfigureDbContext(DbContextOptionsBuilder options) =>

@@ -13,6 +13,7 @@ using Ahod.Savings.Payouts;
 using Ahod.Savings.Pleas;
 using Ahod.Savings.Scheduling;
 using Ahod.ServiceDefaults;
+using Ahod.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -26,7 +27,11 @@ public static class SavingsExtensions
     {
         builder.AddJwtBearerDefaults();
         // Contributions, payouts and the scheduler run explicit transactions, which a retrying execution strategy refuses.
-        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, settings => settings.DisableRetry = true, ConfigureDbContext);
+        builder.AddNpgsqlDbContext<SavingsDbContext>(DatabaseName, settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
+        }, ConfigureDbContext);
         builder.AddRabbitMQClient("rabbitmq");
 
         var services = builder.Services;

@@ -19,12 +19,19 @@ internal sealed class OutboxSignal : IOutboxSignal, IDisposable
 
     public void Notify()
     {
+        // Checked first: a busy service commits hundreds of times per relay round, and an exception each time costs.
+        if (_semaphore.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _semaphore.Release();
         }
         catch (SemaphoreFullException)
         {
+            // Another commit woke the relay between the check and the release.
         }
     }
 
