@@ -23,9 +23,10 @@ public static class IdentityExtensions
         var services = builder.Services;
 
         builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString));
+        // The options are built once (singleton), not for every request's context.
         services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddOutboxSignal(sp)));
+            .AddOutboxSignal(sp)), optionsLifetime: ServiceLifetime.Singleton);
         builder.AddRabbitMQClient(RabbitMqName);
         services.AddOutboxRelay<IdentityDbContext>();
 
