@@ -118,6 +118,25 @@ public sealed class ConversationTests(ChatAppFixture fixture)
     }
 
     [Fact]
+    public async Task Send_SameClientMessageIdAtOnce_StoresOneMessage_AndUsesUpNoSeq()
+    {
+        var (a, _, id) = await _api.PairAsync();
+        var clientId = Guid.NewGuid().ToString();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await _api.SendAsync(HttpMethod.Post, $"/api/conversations/{id}/messages", a.Token, new { clientMessageId = clientId, text = $"try {i}" });
+            return (response.StatusCode, Body: await ChatApi.ReadAsync(response));
+        }));
+
+        answers.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1, "one send stored it; the others are resends");
+        answers.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.OK);
+        answers.Select(r => r.Body.GetProperty("id").GetGuid()).Distinct().ShouldHaveSingleItem();
+        answers.ShouldAllBe(r => r.Body.GetProperty("seq").GetInt64() == 1);
+        (await _api.PostMessageAsync(a, id, "next")).GetProperty("seq").GetInt64().ShouldBe(2, "no seq was used up by the resends");
+    }
+
+    [Fact]
     public async Task ConcurrentSenders_SeqIsGapFreeAndUniqueInTheConversation()
     {
         var (a, b, id) = await _api.PairAsync();

@@ -11,8 +11,20 @@ public sealed class ConversationStore(ChatDbContext db, TimeProvider clock)
     public Task<bool> IsParticipantAsync(Guid conversationId, Guid userId, CancellationToken ct) =>
         db.Participants.AnyAsync(p => p.ConversationId == conversationId && p.UserId == userId && p.LeftAt == null, ct);
 
-    public Task<List<Guid>> ParticipantIdsAsync(Guid conversationId, CancellationToken ct) =>
-        db.Participants.Where(p => p.ConversationId == conversationId && p.LeftAt == null).Select(p => p.UserId).ToListAsync(ct);
+    /// <summary>Current participants. Compiled once: every message, typing signal and receipt asks this.</summary>
+    public async Task<List<Guid>> ParticipantIdsAsync(Guid conversationId, CancellationToken ct)
+    {
+        var ids = new List<Guid>(2);
+        await foreach (var id in CurrentParticipants(db, conversationId).WithCancellation(ct))
+        {
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    private static readonly Func<ChatDbContext, Guid, IAsyncEnumerable<Guid>> CurrentParticipants = EF.CompileAsyncQuery(
+        (ChatDbContext db, Guid conversationId) => db.Participants.Where(p => p.ConversationId == conversationId && p.LeftAt == null).Select(p => p.UserId));
 
     /// <summary>Everyone who shares a current conversation with <paramref name="userId"/>: who sees their presence.</summary>
     public Task<List<Guid>> ContactsAsync(Guid userId, CancellationToken ct) =>

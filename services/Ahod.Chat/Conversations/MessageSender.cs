@@ -46,16 +46,11 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
             return new SendResult(SendOutcome.Invalid, Validation: validation);
         }
 
-        // Before any lock: the sender must take part, and a resend answers with the first message.
+        // Before any lock: the sender must take part (and the others are who hear of the message).
         var participants = await conversations.ParticipantIdsAsync(conversationId, ct);
         if (!participants.Contains(senderId))
         {
             return new SendResult(SendOutcome.NotFound);
-        }
-
-        if (await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } earlier)
-        {
-            return new SendResult(SendOutcome.Duplicate, earlier);
         }
 
         var now = clock.GetUtcNow();
@@ -73,7 +68,10 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
             // Sending is reading: my own message (and what came before it) is not unread for me.
             seq = await db.Database.SqlQuery<long>($"""
                 WITH next AS (
-                    UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = {now} WHERE id = {conversationId}
+                    UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = {now}
+                    WHERE id = {conversationId} AND NOT EXISTS (
+                        SELECT 1 FROM messages
+                        WHERE conversation_id = {conversationId} AND sender_id = {senderId} AND client_message_id = {message.ClientMessageId})
                     RETURNING last_seq),
                 message AS (
                     INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, text, sent_at, erased)
@@ -93,7 +91,7 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChatDbContext.UniqueClientMessageIndex })
         {
-            // A resend raced the first send past the check above: the whole statement failed (its seq too); answer with the first.
+            // A resend raced its first send (both passed NOT EXISTS): the whole statement failed, its seq too; answer with the first.
             return await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } raced
                 ? new SendResult(SendOutcome.Duplicate, raced)
                 : throw new InvalidOperationException($"Message {clientMessageId} collided with one that is gone.", e);
@@ -101,7 +99,10 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
 
         if (seq is not [var assigned])
         {
-            return new SendResult(SendOutcome.NotFound);
+            // Nothing written: a resend of a stored message (answered with it), or the conversation is gone.
+            return await FindAsync(conversationId, senderId, clientMessageId!, ct) is { } earlier
+                ? new SendResult(SendOutcome.Duplicate, earlier)
+                : new SendResult(SendOutcome.NotFound);
         }
 
         outbox.Notify();
