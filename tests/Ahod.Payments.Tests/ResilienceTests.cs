@@ -45,14 +45,14 @@ public sealed class ResilienceTests(PaymentsAppFixture fixture)
         var perClient = await Task.WhenAll(Enumerable.Range(0, Clients).Select(async c =>
         {
             var (from, to) = (users[c % 6], users[(c + 1) % 6]);
-            var outcomes = new List<(HttpStatusCode StatusCode, string Body)>();
-            while (outcomes.Count < 5 || !Volatile.Read(ref restarted))
+            var mine = new List<(HttpStatusCode StatusCode, string Body)>();
+            while (mine.Count < 5 || !Volatile.Read(ref restarted))
             {
-                outcomes.Add(await SendUntilAnsweredAsync(from, to.Id, Guid.NewGuid().ToString()));
+                mine.Add(await SendUntilAnsweredAsync(from, to.Id, Guid.NewGuid().ToString()));
                 Interlocked.Increment(ref answered);
             }
 
-            return outcomes;
+            return mine;
         }));
         var restartTime = await killer;
         var outcomes = perClient.SelectMany(o => o).ToList();
