@@ -77,5 +77,7 @@ if (builder.ExecutionContext.IsRunMode)
     }
 }
 
+// DCP starts each service's build output itself, not through `dotnet run` (faster start, less memory; Ahod.Hosting/README.md).
+builder.RunProjectsFromBuildOutput();
 builder.AddResourceWatch();
 builder.Build().Run();

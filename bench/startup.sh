@@ -3,6 +3,8 @@
 # same run (the slowest server, and the floor for the whole app), and what the app holds in memory once idle.
 # Usage: bash bench/startup.sh [idle seconds, default 30]. Runs Ahod.AppHost as `dotnet run` would (its build output,
 # random ports, a throwaway state folder); build first (`dotnet build Ahod.sln`, or -c Release and CONFIGURATION=Release).
+# STARTUP_ARGS adds AppHost arguments (--Logging:LogLevel:Ahod.Hosting=Debug logs each resource's state changes with
+# their time); STARTUP_DETAIL=1 prints each process's CPU seconds until healthy to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle="${1:-30}"
@@ -12,7 +14,8 @@ dll="Ahod.AppHost/bin/$configuration/net10.0/Ahod.AppHost.dll"
 state="$(mktemp -d /tmp/ahod-startup.XXXXXX)"; chmod 755 "$state"
 log="$state/apphost.log"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+# The environment of the AppHost's launch profile (Ahod.AppHost/Properties/launchSettings.json), as `dotnet run` sets it.
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true DOTNET_TC_CallCountingDelayMs=2000
 export ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 # The baseline: RabbitMQ alone, first boot on an empty data folder (as the app's ephemeral one), until it listens.
@@ -26,17 +29,35 @@ rabbit_ms=$(( $(date +%s%3N) - start_ms ))
 kill "$rabbit_pid" 2>/dev/null; pkill -f -- "$rabbit_dir" || true; wait "$rabbit_pid" 2>/dev/null || true; kill "$epmd_pid"; wait "$epmd_pid" 2>/dev/null || true
 
 (cd Ahod.AppHost && exec dotnet "bin/$configuration/net10.0/Ahod.AppHost.dll" --DcpPublisher:RandomizePorts=true \
-  "--Ahod:StateDirectory=$state" --Ahod:Ephemeral=true) > "$log" 2>&1 &
+  "--Ahod:StateDirectory=$state" --Ahod:Ephemeral=true ${STARTUP_ARGS:-}) > "$log" 2>&1 &
 host=$!
 trap 'kill -INT $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$state"' EXIT
 for _ in $(seq 1 600); do grep -q "All resources healthy in" "$log" && break; kill -0 $host 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.5; done
 healthy="$(grep -o 'All resources healthy in [0-9.]* s' "$log" | head -n 1)"
 [ -n "$healthy" ] || { echo "not healthy within 300 s:"; tail -n 40 "$log"; exit 1; }
-sleep "$idle"
 # Every process of the app: DCP (it watches the AppHost's pid), its children, and the servers (by their state folder).
-pids="$(for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -pT $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un)"
+app_pids() { for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -pT $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un; }
+# CPU spent until healthy, by kind of process: a live process's own time plus that of the children it has reaped.
+cpu="$(app_pids | python3 -c '
+import os, sys
+tick = os.sysconf("SC_CLK_TCK"); kinds = {}
+for pid in sys.stdin.read().split():
+    try:
+        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        cmd = open(f"/proc/{pid}/cmdline").read().replace("\0", " ")
+    except OSError:
+        continue
+    kind = ("dotnet run (launchers)" if " run --project " in cmd else "services" if "/services/" in cmd else
+            "Aspire (AppHost, DCP, dashboard)" if "Aspire" in cmd or "AppHost" in cmd or "/dcp " in cmd else "servers")
+    kinds[kind] = kinds.get(kind, 0) + sum(int(v) for v in stat[11:15]) / tick
+    if os.environ.get("STARTUP_DETAIL"): print(f"{sum(int(v) for v in stat[11:15]) / tick:6.1f} {cmd[:110]}", file=sys.stderr)
+print(f"{sum(kinds.values()):.0f} CPU-s: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
+')"
+sleep "$idle"
+pids="$(app_pids)"
 pss=0; for p in $pids; do v=$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0); pss=$((pss + ${v:-0})); done
 echo "configuration: $configuration; cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$healthy (AppHost start to every resource healthy)"
 echo "RabbitMQ alone, first boot until it listens: $((rabbit_ms / 1000)).$(( (rabbit_ms % 1000) / 100 )) s (same run, before the app)"
+echo "CPU until healthy: $cpu"
 echo "idle memory after ${idle} s: $((pss / 1024)) MiB PSS in $(echo "$pids" | wc -w) processes"

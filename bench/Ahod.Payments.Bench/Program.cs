@@ -555,7 +555,7 @@ internal sealed class CpuSample
                 continue;
             }
 
-            // DCP runs each project as `dotnet run --project ... --configuration X`: that line says which build runs.
+            // DCP runs each project's build output (bin/<configuration>/...): that line says which build runs.
             try
             {
                 var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
@@ -597,7 +597,6 @@ internal sealed class CpuSample
         return commandLine switch
         {
             _ when commandLine.Contains(NaiveServer.Argument, StringComparison.Ordinal) => "naive endpoint",
-            _ when commandLine.StartsWith("dotnet run", StringComparison.Ordinal) => "dotnet run wrappers",
             _ when commandLine.Contains("Ahod.Payments", StringComparison.Ordinal) => "payments",
             _ when commandLine.Contains("Ahod.Gateway", StringComparison.Ordinal) => "gateway",
             _ when commandLine.Contains("Ahod.Identity", StringComparison.Ordinal) => "identity",

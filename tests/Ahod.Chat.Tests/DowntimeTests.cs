@@ -31,8 +31,7 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
             return probe.StatusCode == HttpStatusCode.NotFound ? new object() : null;
         }, TimeSpan.FromSeconds(30), "chat to answer", TestContext.Current.CancellationToken);
 
-        // SIGTERM to both replicas and a graceful shutdown. Aspire's stop command signals the `dotnet run` wrapper and
-        // reports failure when the replica has not finished within its ~15 s; the service itself stops in a few seconds.
+        // SIGTERM to both replicas and a graceful shutdown, as an orchestrator stops a service.
         var stopped = await fixture.App.TerminateAsync("chat", Ct);
         stopped.ShouldBeLessThan(TimeSpan.FromSeconds(60), "a graceful stop of both Chat replicas");
         try

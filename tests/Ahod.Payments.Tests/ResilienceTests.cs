@@ -71,7 +71,7 @@ public sealed class ResilienceTests(PaymentsAppFixture fixture)
     /// <summary>Sends one transfer and retries it with the same key until it gets a final answer, as a real client would.</summary>
     private async Task<(HttpStatusCode StatusCode, string Body)> SendUntilAnsweredAsync(TestUser from, Guid to, string key)
     {
-        // Payments comes back through `dotnet run` under DCP: on a busy machine that takes tens of seconds.
+        // Payments comes back after a restart delay and its start-up: on a busy machine that takes tens of seconds.
         var deadline = DateTime.UtcNow.AddSeconds(240);
         while (true)
         {

@@ -238,10 +238,6 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// SIGKILL to the resource's process (for a project: the service itself, under the <c>dotnet run</c> DCP started),
-    /// as a crash would; the AppHost's restart-on-crash brings it back.
-    /// </summary>
-    /// <summary>
     /// Kills every instance of the resource (<c>kill -9</c> of the service process) and waits until each has come back under
     /// a new process and is healthy again (<see cref="RestartOnCrashAnnotation"/>); answers how long that took. Waiting on
     /// health alone is not enough: just after the kill, the resource still reports the health of the process that died.
@@ -249,8 +245,6 @@ public sealed class TestApp : IAsyncDisposable
     public async Task<TimeSpan> KillAndWaitForRestartAsync(string name, CancellationToken cancellationToken = default)
     {
         var watch = App.Services.GetRequiredService<ResourceWatch>();
-        // The processes DCP started (dotnet run), not only the services under them: just after the kill, dotnet run is
-        // still there for a moment, with no child, under the old health.
         var killed = watch.Instances(Resource(name)).Select(DcpPid).OfType<int>().ToHashSet();
         foreach (var process in ServiceProcesses(name))
         {
@@ -275,20 +269,17 @@ public sealed class TestApp : IAsyncDisposable
     public TimeSpan ProcessorTime(string name) =>
         ServiceProcesses(name).Aggregate(TimeSpan.Zero, (sum, process) => sum + process.TotalProcessorTime);
 
-    /// <summary>Each instance's own process (for a project: the service itself, under the <c>dotnet run</c> DCP started).</summary>
+    /// <summary>Each instance's process: DCP starts a project's built executable itself (no <c>dotnet run</c> between).</summary>
     private IEnumerable<Process> ServiceProcesses(string name)
     {
         foreach (var e in App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)))
         {
-            if (ServicePid(e) is { } pid)
+            if (DcpPid(e) is { } pid)
             {
                 yield return Process.GetProcessById(pid);
             }
         }
     }
-
-    /// <summary>The service's own process id: the last descendant of the process DCP started (<c>dotnet run</c> for a project).</summary>
-    private static int? ServicePid(ResourceEvent e) => DcpPid(e) is { } pid ? ProcessTree.Descendants(pid).LastOrDefault(pid) : null;
 
     private static int? DcpPid(ResourceEvent e) =>
         e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid) ? pid : null;
