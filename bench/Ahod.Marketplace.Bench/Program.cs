@@ -32,6 +32,11 @@ var query = new ListingSearch.Query("calculus tutor", "service", "tutoring", """
     "published", "relevance", 20, null);
 var (sql, parameters) = ListingSearch.BuildSql(query);
 
+// The plan PostgreSQL runs for it, once warm: where a query's time goes.
+await QueryAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + Inline(sql, parameters));
+Console.WriteLine("plan of the search (EXPLAIN ANALYZE, second run):");
+Console.WriteLine(string.Join(Environment.NewLine, (await QueryAsync(db, "EXPLAIN (ANALYZE, BUFFERS) " + Inline(sql, parameters))).Select(line => "  " + line)));
+
 using var http = app.CreateHttpClient("gateway");
 using (var probe = await http.GetAsync("/api/listings?" + Search))
 {
@@ -142,6 +147,21 @@ static async Task ExecuteAsync(string connectionString, string sql)
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
     await command.ExecuteNonQueryAsync();
+}
+
+static async Task<List<string>> QueryAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await using var reader = await command.ExecuteReaderAsync();
+    var lines = new List<string>();
+    while (await reader.ReadAsync())
+    {
+        lines.Add(reader.GetString(0));
+    }
+
+    return lines;
 }
 
 // The parameters as SQL literals, so pgbench runs exactly the statement the service sends (last first: $10 before $1).
