@@ -16,30 +16,12 @@ public static class ProjectLaunchExtensions
     /// 135 MB per instance here, a quarter of the whole app's start-up work on two cores. The service gets exactly the same
     /// arguments, environment and working directory (the project folder), and DCP signals it directly on stop.
     /// Not used under <c>dotnet watch</c> or an IDE's debug session (they launch projects their own way), nor for a
-    /// project whose executable is missing (Aspire's <c>dotnet run</c> then starts it).
-    /// Also in run mode, every project's runtime waits until no new method has been compiled for 2 s (instead of 0.1 s)
-    /// before it starts counting calls to recompile hot methods optimized: during start-up that background recompiling
-    /// was a fifth of all the CPU used, spent on code that runs only once. Steady-state code is optimized as before, two
-    /// seconds later. Publish mode is untouched.
+    /// project whose executable is missing (Aspire's <c>dotnet run</c> then starts it). Publish mode is untouched.
     /// </summary>
     public static IDistributedApplicationBuilder RunProjectsFromBuildOutput(this IDistributedApplicationBuilder builder)
     {
-        if (!builder.ExecutionContext.IsRunMode)
-        {
-            return builder;
-        }
-
-        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-        {
-            foreach (var project in e.Model.Resources.OfType<ProjectResource>())
-            {
-                project.Annotations.Add(new EnvironmentCallbackAnnotation("DOTNET_TC_CallCountingDelayMs", () => "2000"));
-            }
-
-            return Task.CompletedTask;
-        });
-
-        if (builder.Configuration.GetValue<bool>("DOTNET_WATCH") ||
+        if (!builder.ExecutionContext.IsRunMode ||
+            builder.Configuration.GetValue<bool>("DOTNET_WATCH") ||
             !string.IsNullOrEmpty(builder.Configuration["DEBUG_SESSION_PORT"]) ||
             builder.AppHostAssembly is not { } appHost ||
             appHost.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is not { Length: > 0 } configuration ||

@@ -15,7 +15,7 @@ state="$(mktemp -d /tmp/ahod-startup.XXXXXX)"; chmod 755 "$state"
 log="$state/apphost.log"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The environment of the AppHost's launch profile (Ahod.AppHost/Properties/launchSettings.json), as `dotnet run` sets it.
-export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true DOTNET_TC_CallCountingDelayMs=2000
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
 export ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 # The baseline: RabbitMQ alone, first boot on an empty data folder (as the app's ephemeral one), until it listens.
