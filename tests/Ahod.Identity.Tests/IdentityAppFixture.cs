@@ -72,6 +72,10 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         {
             StateDirectory = builder.StateDirectory;
             builder.Project("identity")
+                // Production's key stretching (100,000 PBKDF2 iterations, ~50 ms of CPU a hash), not the harness's 1,000:
+                // SignInCostTests compares what a wrong password and an unknown email cost, which means something only when
+                // a hash costs what it does in production (at 1,000 iterations a missing dummy hash would go unnoticed).
+                .WithEnvironment("Identity__PasswordHasher__IterationCount", "100000")
                 .WithEnvironment("Identity__AdminEmails__0", AdminEmail)
                 .WithEnvironment("Gdpr__Services__0", FakeGdprService.Name)
                 .WithEnvironment("Gdpr__Services__1", "")
