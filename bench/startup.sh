@@ -49,8 +49,9 @@ for pid in sys.stdin.read().split():
         continue
     kind = ("dotnet run (launchers)" if " run --project " in cmd else "services" if "/services/" in cmd else
             "Aspire (AppHost, DCP, dashboard)" if "Aspire" in cmd or "AppHost" in cmd or "/dcp " in cmd else "servers")
-    kinds[kind] = kinds.get(kind, 0) + sum(int(v) for v in stat[11:15]) / tick
-    if os.environ.get("STARTUP_DETAIL"): print(f"{sum(int(v) for v in stat[11:15]) / tick:6.1f} {cmd[:110]}", file=sys.stderr)
+    seconds = sum(int(v) for v in stat[11:15]) / tick
+    kinds[kind] = kinds.get(kind, 0) + seconds
+    if os.environ.get("STARTUP_DETAIL"): print(f"{seconds:6.1f} {cmd[:110]}", file=sys.stderr)
 print(f"{sum(kinds.values()):.0f} CPU-s: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
 ')"
 sleep "$idle"
