@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ahod.Bench;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Ahod.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 using StackExchange.Redis;
 
 // C SignalR clients spread over chat's two replicas (U users, clients round-robin over them; users paired in direct
@@ -26,8 +30,13 @@ await using var app = await TestApp.StartAhodAsync(["identity", "chat"], builder
     {
         builder.Project(name).WithEnvironment("Logging__LogLevel__Default", "Warning");
     }
+
+    // pg_stat_statements shows which statements PostgreSQL's share of the CPU goes to.
+    builder.Builder.CreateResourceBuilder((IResourceWithArgs)builder.Builder.Resources.Single(r => r.Name == "postgres"))
+        .WithArgs("-c", "shared_preload_libraries=pg_stat_statements");
 }, ct);
 
+OurPaths.State = app.StateDirectory;
 var identity = new HttpClient { BaseAddress = app.GetEndpoint("identity"), Timeout = TimeSpan.FromMinutes(2) };
 var chat = new HttpClient { BaseAddress = app.GetEndpoint("chat"), Timeout = TimeSpan.FromMinutes(2) };
 var replicas = app.InstanceEndpoints("chat");
@@ -81,7 +90,10 @@ Console.WriteLine($"warmed up: {warmupSeconds} s at {rate} msg/s, drained in {wa
 sentAt.Clear();
 latencies.Clear();
 delivered.Clear();
+await ChatDbAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+var cpuBefore = CpuSample.Take();
 var (sent, failed, elapsed) = await DriveAsync(TimeSpan.FromSeconds(seconds), "run");
+var cpu = CpuSample.Take().Minus(cpuBefore);
 await Task.Delay(TimeSpan.FromSeconds(2));
 var chatLatencies = latencies.ToArray();
 
@@ -91,6 +103,28 @@ Console.WriteLine();
 Console.WriteLine($"{"path",-34} {"sent",7} {"recv",7} {"failed",6} {"msg/s",8} {"p50 ms",8} {"p99 ms",8}");
 Print("SignalR send → delivered (2 repl.)", sent, chatLatencies, failed, sent / elapsed.TotalSeconds);
 Print("raw Redis pub/sub round trip", redisBaseline.Sent, redisBaseline.Latencies, 0, redisBaseline.Sent / seconds);
+
+// Where the CPU went while the measured messages were sent: per message, by process group. Each message is also an
+// outbox event (chat.message-sent) that Chat relays to RabbitMQ and consumes again for offline notifications; the
+// outbox rows still unpublished at the end show whether that keeps up.
+Console.WriteLine();
+Console.WriteLine($"CPU during the measured {elapsed.TotalSeconds:0.0} s (every process of the app and the bench's clients share {Environment.ProcessorCount} cores):");
+foreach (var (group, cpuSeconds) in cpu.OrderByDescending(c => c.Value).Where(c => c.Value >= 0.05))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  {group,-28} {100 * cpuSeconds / elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, sent),8:0} µs/message"));
+}
+
+Console.WriteLine($"outbox events not yet published at the end: {await ChatDbAsync("SELECT count(*) FROM outbox_messages WHERE processed_at IS NULL")}");
+Console.WriteLine();
+Console.WriteLine("chatdb statements by total time during the measured phase (wall time, so waits for a core count too):");
+Console.WriteLine(await ChatDbAsync("""
+    SELECT string_agg(format('%8s calls %8s ms total %7s ms mean  %s', calls, round(total_exec_time), round(mean_exec_time::numeric, 2),
+        left(regexp_replace(query, '\s+', ' ', 'g'), 90)), E'\n' ORDER BY total_exec_time DESC)
+    FROM (SELECT * FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC LIMIT 8) top
+    """));
+
 var p99 = Percentile(chatLatencies, 0.99);
 Console.WriteLine();
 Console.WriteLine($"goal p99 < 50 ms at {rate} msg/s: {(p99 < 50 && sent / elapsed.TotalSeconds >= rate * 0.95 ? "met" : "NOT met")}");
@@ -100,6 +134,14 @@ foreach (var c in connections)
 }
 
 return failed == 0 ? 0 : 1;
+
+async Task<object?> ChatDbAsync(string sql)
+{
+    await using var connection = new NpgsqlConnection(app.GetConnectionString("chatdb"));
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    return await command.ExecuteScalarAsync();
+}
 
 async Task<(int Sent, int Failed, TimeSpan Elapsed)> DriveAsync(TimeSpan duration, string tag)
 {
