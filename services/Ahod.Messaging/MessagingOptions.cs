@@ -45,7 +45,10 @@ public sealed class MessagingOptions
     [Range(1, 5000)]
     public int RelayBatchSize { get; set; } = 100;
 
-    /// <summary>How often the relay looks for rows written by other processes (its own writes wake it at once).</summary>
+    /// <summary>
+    /// How often the relay sweeps the table for rows it was not told of: other processes' rows, failed publishes. Rows this
+    /// process commits wake it at once.
+    /// </summary>
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest the relay waits between attempts while RabbitMQ is unreachable.</summary>

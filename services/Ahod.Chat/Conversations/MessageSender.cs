@@ -105,7 +105,7 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
                 : new SendResult(SendOutcome.NotFound);
         }
 
-        outbox.Notify();
+        outbox.Notify([sent.Id]);
         message.Seq = assigned;
         var response = MessageResponse.From(message);
         await hub.Clients.Users(participants.Select(p => p.ToString())).SendAsync(HubEvents.Message, response, CancellationToken.None);

@@ -6,14 +6,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Ahod.Messaging.Outbox;
 
 /// <summary>
-/// Notifies <see cref="IOutboxSignal"/> once outbox rows are committed: after SaveChanges when it ran
+/// Notifies <see cref="IOutboxSignal"/> of the ids of outbox rows once they are committed: after SaveChanges when it ran
 /// its own transaction, or after the explicit transaction around it commits. Add it with
 /// <see cref="OutboxDbContextOptionsExtensions.AddOutboxSignal"/>.
 /// </summary>
 public sealed class OutboxSignalInterceptor(IOutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    // Contexts whose saved outbox rows are not committed yet; weak so a forgotten context is not kept alive.
-    private readonly ConditionalWeakTable<DbContext, object> _pending = new();
+    // Contexts whose saved outbox rows are not committed yet, with those rows' ids; weak so a forgotten context is not kept alive.
+    private readonly ConditionalWeakTable<DbContext, List<Guid>> _pending = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -71,10 +71,16 @@ public sealed class OutboxSignalInterceptor(IOutboxSignal signal) : SaveChangesI
 
     private void Track(DbContext? context)
     {
-        if (context is not null
-            && context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added))
+        if (context is null)
         {
-            _pending.AddOrUpdate(context, true);
+            return;
+        }
+
+        var added = context.ChangeTracker.Entries<OutboxMessage>().Where(entry => entry.State == EntityState.Added).Select(entry => entry.Entity.Id);
+        if (added.Any())
+        {
+            // Several SaveChanges inside one explicit transaction: every row is announced once it commits.
+            _pending.GetOrCreateValue(context).AddRange(added);
         }
     }
 
@@ -88,9 +94,10 @@ public sealed class OutboxSignalInterceptor(IOutboxSignal signal) : SaveChangesI
 
     private void NotifyPending(DbContext? context)
     {
-        if (context is not null && _pending.Remove(context))
+        if (context is not null && _pending.TryGetValue(context, out var ids))
         {
-            signal.Notify();
+            _pending.Remove(context);
+            signal.Notify(ids);
         }
     }
 

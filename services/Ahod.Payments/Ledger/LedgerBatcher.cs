@@ -113,10 +113,10 @@ internal sealed class LedgerBatcher(
         {
             try
             {
-                var (results, wroteEvents) = await executor.ExecuteAsync(requests, stoppingToken);
-                if (wroteEvents)
+                var (results, eventIds) = await executor.ExecuteAsync(requests, stoppingToken);
+                if (eventIds.Count > 0)
                 {
-                    outboxSignal.Notify();
+                    outboxSignal.Notify(eventIds);
                 }
 
                 for (var i = 0; i < batch.Count; i++)

@@ -20,7 +20,7 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
     private const string TransferColumns =
         "id, debit_account_id, credit_account_id, amount, currency, code, status, pending_id, timeout_at, metadata::text, initiated_by, created_at";
 
-    public async Task<(LedgerResult[] Results, bool WroteEvents)> ExecuteAsync(IReadOnlyList<LedgerRequest> requests, CancellationToken cancellationToken)
+    public async Task<(LedgerResult[] Results, IReadOnlyList<Guid> EventIds)> ExecuteAsync(IReadOnlyList<LedgerRequest> requests, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -31,7 +31,7 @@ internal sealed partial class LedgerExecutor(NpgsqlDataSource dataSource, TimePr
 
         await WriteAsync(connection, transaction, state, writes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (results, writes.Events.Count > 0);
+        return (results, [.. writes.Events.Select(e => e.Event.Id)]);
     }
 
     private static async Task<LedgerState> LockAsync(

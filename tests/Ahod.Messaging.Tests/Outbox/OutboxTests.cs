@@ -3,6 +3,7 @@ using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Ahod.Messaging.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 using static Ahod.Testing.Eventually;
 
@@ -128,6 +129,114 @@ public sealed class OutboxTests(MessagingFixture fixture)
         var received = await probe.DrainAsync(ct);
         received.Count.ShouldBe(count);
         received.Select(m => m.MessageId).Distinct().Count().ShouldBe(count);
+    }
+
+    [Fact]
+    public async Task RowsCommittedInAnExplicitTransaction_ArePublishedAtOnce_WithoutWaitingForTheSweep()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
+        var probe = await test.CreateProbeAsync(ct);
+        // The sweep runs once at start, then not for ten minutes: only the commit's own signal can publish these rows.
+        var host = await test.StartHostAsync(relay: true, consumer: false, ct, o => o.RelayPollInterval = TimeSpan.FromMinutes(10));
+        await Task.Delay(500, ct);
+        var first = NewUser("first");
+        var second = NewUser("second");
+        var rolledBack = NewUser("rolled-back");
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                db.AddIntegrationEvent(first);
+                await db.SaveChangesAsync(ct);
+                db.AddIntegrationEvent(second);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                db.AddIntegrationEvent(rolledBack);
+                await db.SaveChangesAsync(ct);
+                await transaction.RollbackAsync(ct);
+            }
+        }
+
+        var received = await probe.WaitForAsync(2, TimeSpan.FromSeconds(10), ct);
+        await Task.Delay(500, ct);
+        (await probe.DrainAsync(ct)).Select(m => m.MessageId).ShouldBe([first.Id.ToString(), second.Id.ToString()], ignoreOrder: true);
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: true, ct) == 2, Timeout,
+            () => "the committed rows were not marked processed", ct);
+        (await test.CountOutboxAsync(processed: false, ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task RowsOfOtherProcesses_AreSwept_WhileThisProcessKeepsCommittingItsOwn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
+        var probe = await test.CreateProbeAsync(ct);
+        var host = await test.StartHostAsync(relay: true, consumer: false, ct, o =>
+        {
+            o.RelayPollInterval = TimeSpan.FromMilliseconds(200);
+            o.RelayBatchSize = 5;
+        });
+
+        // This process commits events faster than its relay publishes them (5 a round), so signalled ids are always
+        // waiting...
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var own = 0;
+        var writer = Task.Run(async () =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            while (!stop.IsCancellationRequested)
+            {
+                for (var i = 0; i < 20; i++, own++)
+                {
+                    db.AddIntegrationEvent(NewUser($"own-{own}"));
+                }
+
+                await db.SaveChangesAsync(CancellationToken.None);
+                await Task.Delay(10, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        // ... and another process (a context without the signal) commits rows nobody tells it about.
+        await Task.Delay(300, ct);
+        var foreign = Enumerable.Range(0, 20).Select(i => NewUser($"foreign-{i}")).ToList();
+        await using (var db = test.NewDbContext())
+        {
+            foreach (var e in foreign)
+            {
+                db.AddIntegrationEvent(e);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        var foreignIds = foreign.Select(e => e.Id.ToString()).ToHashSet();
+        try
+        {
+            // Published while the stream of own events goes on: the sweep is not starved by the signalled rows.
+            await EventuallyAsync(async () => (await probe.DrainAsync(ct)).Count(m => foreignIds.Contains(m.MessageId!)) == foreign.Count,
+                TimeSpan.FromSeconds(10), () => "the other process's rows were not published while this one kept committing", ct);
+            writer.IsCompleted.ShouldBeFalse();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: false, ct) == 0, Timeout,
+            () => "rows are still unprocessed", ct);
+        await Task.Delay(500, ct);
+        var received = await probe.DrainAsync(ct);
+        received.Count.ShouldBe(own + foreign.Count);
+        received.Select(m => m.MessageId).Distinct().Count().ShouldBe(own + foreign.Count);
     }
 
     internal static UserRegistered NewUser(string userName) =>
