@@ -47,7 +47,7 @@ OurPaths.State = stateDirectory;
 CpuSample.Groups.Add((NaiveServer.Argument, "naive endpoint"));
 Console.WriteLine($"App model started in {app.StartupTime.TotalSeconds:0.0} s (benchmark built {(typeof(TestApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).FirstOrDefault() as System.Reflection.AssemblyConfigurationAttribute)?.Configuration}; Aspire runs the services in the same configuration)");
 
-Console.WriteLine($"Payments runs as: {CpuSample.CommandLineOf("Ahod.Payments.csproj") ?? "?"}");
+Console.WriteLine($"Payments runs as: {CpuSample.CommandLineOf("/Ahod.Payments/bin/") ?? "?"}");
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxClients + 8 })
 {

@@ -123,8 +123,8 @@ internal sealed partial class CpuSample
         return groups;
     }
 
-    /// <summary>The command line of this bench's descendant process whose command line names <paramref name="project"/>.</summary>
-    public static string? CommandLineOf(string project)
+    /// <summary>The command line of this bench's process whose command line contains <paramref name="marker"/>.</summary>
+    public static string? CommandLineOf(string marker)
     {
         var sample = Take();
         foreach (var (pid, (group, _)) in sample._processes)
@@ -138,7 +138,7 @@ internal sealed partial class CpuSample
             try
             {
                 var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
-                if (commandLine.Contains(project, StringComparison.Ordinal))
+                if (commandLine.Contains(marker, StringComparison.Ordinal))
                 {
                     return commandLine;
                 }
