@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ahod.Bench;
@@ -109,11 +108,7 @@ Print("raw Redis pub/sub round trip", redisBaseline.Sent, redisBaseline.Latencie
 // outbox rows still unpublished at the end show whether that keeps up.
 Console.WriteLine();
 Console.WriteLine($"CPU during the measured {elapsed.TotalSeconds:0.0} s (every process of the app and the bench's clients share {Environment.ProcessorCount} cores):");
-foreach (var (group, cpuSeconds) in cpu.OrderByDescending(c => c.Value).Where(c => c.Value >= 0.05))
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {group,-28} {100 * cpuSeconds / elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, sent),8:0} µs/message"));
-}
+CpuSample.Print(cpu, elapsed, sent, "µs/message");
 
 Console.WriteLine($"outbox events not yet published at the end: {await ChatDbAsync("SELECT count(*) FROM outbox_messages WHERE processed_at IS NULL")}");
 Console.WriteLine();

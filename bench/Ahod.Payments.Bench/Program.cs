@@ -164,10 +164,7 @@ foreach (var round in rounds)
     {
         Console.WriteLine();
         Console.WriteLine($"{round.Clients} clients, {phase.Name}: {phase.Answered} answered in {phase.Elapsed.TotalSeconds:0.0} s ({phase.Created} posted, {phase.Refused} refused); CPU (% of one core; µs per answered request):");
-        foreach (var (group, cpuSeconds) in phase.Cpu.OrderByDescending(c => c.Value))
-        {
-            Console.WriteLine(string.Create(culture, $"  {group,-28} {100 * cpuSeconds / phase.Elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, phase.Answered),8:0} µs"));
-        }
+        CpuSample.Print(phase.Cpu, phase.Elapsed, phase.Answered, "µs");
 
         if (phase.Name != "naive endpoint")
         {

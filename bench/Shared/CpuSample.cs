@@ -123,6 +123,19 @@ internal sealed partial class CpuSample
         return groups;
     }
 
+    /// <summary>
+    /// One line per group, busiest first: its share of one core over <paramref name="elapsed"/> and its CPU per unit of
+    /// work (<paramref name="count"/> units, e.g. requests answered or messages sent).
+    /// </summary>
+    public static void Print(Dictionary<string, double> cpu, TimeSpan elapsed, long count, string unit)
+    {
+        foreach (var (group, cpuSeconds) in cpu.OrderByDescending(c => c.Value))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {group,-28} {100 * cpuSeconds / elapsed.TotalSeconds,6:0}%  {1e6 * cpuSeconds / Math.Max(1, count),8:0} {unit}"));
+        }
+    }
+
     /// <summary>The command line of this bench's process whose command line contains <paramref name="marker"/>.</summary>
     public static string? CommandLineOf(string marker)
     {

@@ -76,8 +76,8 @@ public sealed class OutboxSignalInterceptor(IOutboxSignal signal) : SaveChangesI
             return;
         }
 
-        var added = context.ChangeTracker.Entries<OutboxMessage>().Where(entry => entry.State == EntityState.Added).Select(entry => entry.Entity.Id);
-        if (added.Any())
+        var added = context.ChangeTracker.Entries<OutboxMessage>().Where(entry => entry.State == EntityState.Added).Select(entry => entry.Entity.Id).ToList();
+        if (added.Count > 0)
         {
             // Several SaveChanges inside one explicit transaction: every row is announced once it commits.
             _pending.GetOrCreateValue(context).AddRange(added);
