@@ -4,7 +4,8 @@
 # Usage: bash bench/startup.sh [idle seconds, default 30]. Runs Ahod.AppHost as `dotnet run` would (its build output,
 # random ports, a throwaway state folder); build first (`dotnet build Ahod.sln`, or -c Release and CONFIGURATION=Release).
 # STARTUP_ARGS adds AppHost arguments (--Logging:LogLevel:Ahod.Hosting=Debug logs each resource's state changes with
-# their time); STARTUP_DETAIL=1 prints each process's CPU seconds until healthy to stderr.
+# their time); STARTUP_DETAIL=1 prints each process's CPU seconds until healthy to stderr; STARTUP_LOG=file keeps the
+# AppHost's console output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle="${1:-30}"
@@ -24,14 +25,25 @@ epmd -port "$epmd_port" -address 127.0.0.1 & epmd_pid=$!
 start_ms=$(date +%s%3N)
 RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$(free_port)" ERL_EPMD_PORT="$epmd_port" RABBITMQ_DEFAULT_USER=bench \
   RABBITMQ_DEFAULT_PASS=bench bash Ahod.Hosting/scripts/rabbitmq.sh "$rabbit_dir" > "$state/rabbit-alone.log" 2>&1 & rabbit_pid=$!
-until (echo > "/dev/tcp/127.0.0.1/$amqp_port") 2>/dev/null; do sleep 0.1; done
+until (echo > "/dev/tcp/127.0.0.1/$amqp_port") 2>/dev/null; do
+  kill -0 "$rabbit_pid" 2>/dev/null || { echo "RabbitMQ exited before it listened:" >&2; tail -n 20 "$state/rabbit-alone.log" >&2; exit 1; }
+  sleep 0.1
+done
 rabbit_ms=$(( $(date +%s%3N) - start_ms ))
 kill "$rabbit_pid" 2>/dev/null; pkill -f -- "$rabbit_dir" || true; wait "$rabbit_pid" 2>/dev/null || true; kill "$epmd_pid"; wait "$epmd_pid" 2>/dev/null || true
 
 (cd Ahod.AppHost && exec dotnet "bin/$configuration/net10.0/Ahod.AppHost.dll" --DcpPublisher:RandomizePorts=true \
   "--Ahod:StateDirectory=$state" --Ahod:Ephemeral=true ${STARTUP_ARGS:-}) > "$log" 2>&1 &
 host=$!
-trap 'kill -INT $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$state"' EXIT
+# TERM, not INT: a background job of a non-interactive shell ignores SIGINT, and the app would outlive this script.
+# The servers and services stop after the AppHost has exited; wait for them, so that runs in a row do not overlap.
+stop_app() {
+  local pids; pids="$(app_pids)"
+  kill -TERM $host 2>/dev/null; wait $host 2>/dev/null
+  for _ in $(seq 1 300); do ps -p "$(echo $pids | tr ' ' ,)" > /dev/null || break; sleep 0.1; done
+  [ -z "${STARTUP_LOG:-}" ] || cp "$log" "$STARTUP_LOG"; rm -rf "$state"
+}
+trap stop_app EXIT
 for _ in $(seq 1 600); do grep -q "All resources healthy in" "$log" && break; kill -0 $host 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.5; done
 healthy="$(grep -o 'All resources healthy in [0-9.]* s' "$log" | head -n 1)"
 [ -n "$healthy" ] || { echo "not healthy within 300 s:"; tail -n 40 "$log"; exit 1; }

@@ -17,7 +17,8 @@ export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 (cd Ahod.AppHost && exec dotnet "${dll#Ahod.AppHost/}" --DcpPublisher:RandomizePorts=true "--Ahod:StateDirectory=$state" \
   --Ahod:Ephemeral=true "--AppHost:DashboardApiKey=$apikey") > "$log" 2>&1 &
 host=$!
-trap 'kill -INT $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$state"' EXIT
+# TERM, not INT: a background job of a non-interactive shell ignores SIGINT, and the app would outlive this script.
+trap 'kill -TERM $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$state"' EXIT
 for _ in $(seq 1 600); do grep -q "All resources healthy in" "$log" && break; sleep 0.5; done
 grep -q "All resources healthy in" "$log" || { echo "the app did not become healthy in 5 minutes; its log:" >&2; tail -n 40 "$log" >&2; exit 1; }
 gw="$(grep -o 'gateway http://[^ ]*' "$log" | head -n1 | cut -d' ' -f2)"
