@@ -35,6 +35,8 @@ kill "$rabbit_pid" 2>/dev/null; pkill -f -- "$rabbit_dir" || true; wait "$rabbit
 (cd Ahod.AppHost && exec dotnet "bin/$configuration/net10.0/Ahod.AppHost.dll" --DcpPublisher:RandomizePorts=true \
   "--Ahod:StateDirectory=$state" --Ahod:Ephemeral=true ${STARTUP_ARGS:-}) > "$log" 2>&1 &
 host=$!
+# Every process of the app: DCP (it watches the AppHost's pid), its children, and the servers (by their state folder).
+app_pids() { for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -pT $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un; }
 # TERM, not INT: a background job of a non-interactive shell ignores SIGINT, and the app would outlive this script.
 # The servers and services stop after the AppHost has exited; wait for them, so that runs in a row do not overlap.
 stop_app() {
@@ -47,8 +49,6 @@ trap stop_app EXIT
 for _ in $(seq 1 600); do grep -q "All resources healthy in" "$log" && break; kill -0 $host 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.5; done
 healthy="$(grep -o 'All resources healthy in [0-9.]* s' "$log" | head -n 1)"
 [ -n "$healthy" ] || { echo "not healthy within 300 s:"; tail -n 40 "$log"; exit 1; }
-# Every process of the app: DCP (it watches the AppHost's pid), its children, and the servers (by their state folder).
-app_pids() { for p in $host $(pgrep -f -- "--monitor $host") $(pgrep -f -- "$state"); do echo $p; pstree -pT $p | grep -o '([0-9]*)' | tr -d '()'; done | sort -un; }
 # CPU spent until healthy, by kind of process: a live process's own time plus that of the children it has reaped.
 cpu="$(app_pids | python3 -c '
 import os, sys

@@ -11,7 +11,8 @@ namespace Ahod.ServiceDefaults.Data;
 /// settles on one generic plan per statement after five executions, made from the table statistics of that moment. A
 /// ledger or outbox that was nearly empty then kept scanning whole tables by key (a sequential scan of <c>transfers</c>
 /// per transfer: 102 million rows read in one 15 s benchmark phase) until autovacuum analyzed them again, a minute or
-/// more later. Parsing is still saved; planning these statements costs microseconds.
+/// more later. Parsing is still saved; planning costs PostgreSQL CPU (in the Payments benchmark's direct phase 320 µs per
+/// transfer against 198 µs with good generic plans), the price of never running a stale plan.
 /// </summary>
 public static class NpgsqlHotPath
 {
