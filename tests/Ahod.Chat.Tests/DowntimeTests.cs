@@ -49,8 +49,7 @@ public sealed class DowntimeTests(ChatAppFixture fixture)
         }
         finally
         {
-            await fixture.App.StartResourceAsync("chat", Ct);
-            await fixture.App.WaitForHealthyAsync("chat", cancellationToken: Ct);
+            await fixture.App.StartAndWaitForHealthyAsync("chat", Ct);
         }
 
         var received = await EventuallyAsync<List<JsonElement>>(async () =>

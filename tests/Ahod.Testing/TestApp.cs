@@ -224,6 +224,18 @@ public sealed class TestApp : IAsyncDisposable
     public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) =>
         ExecuteAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
 
+    /// <summary>
+    /// Starts every instance of a stopped project (<see cref="TerminateAsync"/>) and waits until each runs under a new
+    /// process and is healthy. Aspire's own wait by name gives up as soon as one replica still shows the state of the
+    /// stop (<c>Exited</c>) while the other one is starting, so this watches the instances themselves.
+    /// </summary>
+    public async Task StartAndWaitForHealthyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var stopped = App.Services.GetRequiredService<ResourceWatch>().Instances(Resource(name)).Select(DcpPid).OfType<int>().ToHashSet();
+        await StartResourceAsync(name, cancellationToken).ConfigureAwait(false);
+        await WaitForNewHealthyInstancesAsync(name, stopped, "started", cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task ExecuteAsync(string name, string command, CancellationToken cancellationToken)
     {
         var commands = App.Services.GetRequiredService<ResourceCommandService>();
@@ -252,14 +264,23 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        await Eventually.EventuallyAsync(
+        await WaitForNewHealthyInstancesAsync(name, killed, "restarted", cancellationToken).ConfigureAwait(false);
+        return clock.Elapsed;
+    }
+
+    private Task WaitForNewHealthyInstancesAsync(string name, HashSet<int> oldPids, string what, CancellationToken cancellationToken)
+    {
+        var watch = App.Services.GetRequiredService<ResourceWatch>();
+        return Eventually.EventuallyAsync(
             () => Task.FromResult(watch.Instances(Resource(name)) is { Count: > 0 } instances && instances.All(e =>
                 e.Snapshot.State?.Text == KnownResourceStates.Running &&
                 e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy &&
-                DcpPid(e) is { } pid && !killed.Contains(pid))),
-            StartTimeout, () => $"{name} restarted under a new process and healthy (killed {string.Join(", ", killed)}). Last log lines:{Environment.NewLine}{Logs(name)}",
-            cancellationToken).ConfigureAwait(false);
-        return clock.Elapsed;
+                DcpPid(e) is { } pid && !oldPids.Contains(pid))),
+            StartTimeout,
+            () => $"{name} {what} under a new process and healthy (old processes {string.Join(", ", oldPids)}; now " +
+                string.Join(", ", watch.Instances(Resource(name)).Select(e => $"{e.ResourceId} {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus} pid {DcpPid(e)}")) +
+                $"). Last log lines:{Environment.NewLine}{Logs(name)}",
+            cancellationToken);
     }
 
     /// <summary>
@@ -283,14 +304,6 @@ public sealed class TestApp : IAsyncDisposable
 
     private static int? DcpPid(ResourceEvent e) =>
         e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid) ? pid : null;
-
-    public async Task WaitForHealthyAsync(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout ?? StartTimeout);
-        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
-        await notifications.WaitForResourceHealthyAsync(name, cts.Token).ConfigureAwait(false);
-    }
 
     /// <summary>The resource's recent log lines (for assertion messages).</summary>
     public string Logs(string name)
