@@ -26,7 +26,8 @@ public static class MarketplaceExtensions
         builder.AddNpgsqlDbContext<MarketplaceDbContext>(DatabaseName, settings =>
         {
             settings.DisableRetry = true;
-            settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
+            // Search plans depend on the words and filters searched for.
+            settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString, StatementPlans.PerExecution);
         }, ConfigureDbContext);
         builder.AddRabbitMQClient(ResourceNames.RabbitMq);
 

@@ -41,10 +41,10 @@ public static class PaymentsExtensions
             settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
         }, ConfigureDbContext);
         builder.AddNpgsqlDataSource(DatabaseName, settings => settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString));
-        var connectionString = NpgsqlHotPath.Builder(builder.Configuration.GetConnectionString(DatabaseName));
+        var idempotency = NpgsqlHotPath.Builder(builder.Configuration.GetConnectionString(DatabaseName));
+        idempotency.Options += " -c synchronous_commit=off";
         services.AddSingleton(sp => new IdempotencyDataSource(
-            new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Options = "-c synchronous_commit=off" }.ConnectionString)
-                .UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build()));
+            new NpgsqlDataSourceBuilder(idempotency.ConnectionString).UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build()));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LedgerExecutor>();
