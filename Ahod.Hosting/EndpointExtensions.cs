@@ -13,12 +13,19 @@ public static class EndpointExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project, int port)
     {
-        var randomize = project.ApplicationBuilder.Configuration.GetValue("DcpPublisher:RandomizePorts", false);
+        var direct = project.ApplicationBuilder.DirectPort(port);
         return project.WithEndpoint("http", e =>
         {
             e.IsProxied = false;
-            e.Port = randomize ? null : port;
-            e.TargetPort = randomize ? null : port;
+            e.Port = direct;
+            e.TargetPort = direct;
         });
     }
+
+    /// <summary>
+    /// The port an endpoint without DCP's proxy listens on: <paramref name="port"/> in development, none when ports are
+    /// randomized (tests: DCP picks a free one, so apps started side by side never collide).
+    /// </summary>
+    internal static int? DirectPort(this IDistributedApplicationBuilder builder, int? port) =>
+        builder.Configuration.GetValue("DcpPublisher:RandomizePorts", false) ? null : port;
 }

@@ -128,7 +128,7 @@ public sealed class ResilienceTests(PaymentsAppFixture fixture)
         }
         finally
         {
-            await fixture.App.StartResourceAsync("rabbitmq", Ct);
+            await fixture.App.StartAndWaitForHealthyAsync("rabbitmq", Ct);
         }
 
         var received = new ConcurrentDictionary<Guid, string>();

@@ -194,7 +194,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>
     /// Stops every instance of a project the way an orchestrator does: SIGTERM to the service process, a graceful
     /// shutdown, then waits until Aspire reports each instance exited (a stop, not a crash: no restart). Returns how long
-    /// the slowest instance took. <see cref="StartResourceAsync"/> brings it back.
+    /// the slowest instance took. <see cref="StartAndWaitForHealthyAsync"/> brings it back.
     /// </summary>
     public async Task<TimeSpan> TerminateAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -225,9 +225,9 @@ public sealed class TestApp : IAsyncDisposable
         ExecuteAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
 
     /// <summary>
-    /// Starts every instance of a stopped project (<see cref="TerminateAsync"/>) and waits until each runs under a new
-    /// process and is healthy. Aspire's own wait by name gives up as soon as one replica still shows the state of the
-    /// stop (<c>Exited</c>) while the other one is starting, so this watches the instances themselves.
+    /// Starts every instance of a stopped resource (<see cref="TerminateAsync"/>, <see cref="StopResourceAsync"/>) and waits
+    /// until each runs under a new process and is healthy. Aspire's own wait by name gives up as soon as one replica still
+    /// shows the state of the stop (<c>Exited</c>) while the other one is starting, so this watches the instances themselves.
     /// </summary>
     public async Task StartAndWaitForHealthyAsync(string name, CancellationToken cancellationToken = default)
     {
