@@ -171,13 +171,14 @@ internal sealed class OutboxRelay<TDbContext>(
             var now = time.GetUtcNow();
             var failed = 0;
             string? firstError = null;
+            var published = new List<Guid>(rows.Count);
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
                 var error = results[i];
                 if (error is null)
                 {
-                    row.ProcessedAt = now;
+                    published.Add(row.Id);
                     MessagingTelemetry.Published.Add(1, new KeyValuePair<string, object?>("event", row.Type));
                 }
                 else
@@ -194,6 +195,12 @@ internal sealed class OutboxRelay<TDbContext>(
             }
 
             Activity.Current = ambient;
+
+            // The published rows in one statement (not one UPDATE per row); failed ones keep their attempt and error.
+            if (published.Count > 0)
+            {
+                await db.Set<OutboxMessage>().Where(m => published.Contains(m.Id)).ExecuteUpdateAsync(m => m.SetProperty(r => r.ProcessedAt, now), ct);
+            }
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
