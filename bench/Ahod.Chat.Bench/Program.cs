@@ -32,7 +32,7 @@ await using var app = await TestApp.StartAhodAsync(["identity", "chat"], builder
 
     // pg_stat_statements shows which statements PostgreSQL's share of the CPU goes to.
     builder.Builder.CreateResourceBuilder((IResourceWithArgs)builder.Builder.Resources.Single(r => r.Name == "postgres"))
-        .WithArgs("-c", "shared_preload_libraries=pg_stat_statements");
+        .WithArgs(StatementReport.ServerArguments);
 }, ct);
 
 OurPaths.State = app.StateDirectory;
@@ -89,7 +89,7 @@ Console.WriteLine($"warmed up: {warmupSeconds} s at {rate} msg/s, drained in {wa
 sentAt.Clear();
 latencies.Clear();
 delivered.Clear();
-await ChatDbAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+await StatementReport.ResetAsync(app.GetConnectionString("chatdb"));
 var cpuBefore = CpuSample.Take();
 var (sent, failed, elapsed) = await DriveAsync(TimeSpan.FromSeconds(seconds), "run");
 var cpu = CpuSample.Take().Minus(cpuBefore);
@@ -112,13 +112,8 @@ CpuSample.Print(cpu, elapsed, sent, "µs/message");
 
 Console.WriteLine($"outbox events not yet published at the end: {await ChatDbAsync("SELECT count(*) FROM outbox_messages WHERE processed_at IS NULL")}");
 Console.WriteLine();
-Console.WriteLine("chatdb statements by total time during the measured phase (wall time, so waits for a core count too):");
-Console.WriteLine(await ChatDbAsync("""
-    SELECT string_agg(format('%8s calls %8s ms total %7s ms mean  %s', calls, round(total_exec_time), round(mean_exec_time::numeric, 2),
-        left(regexp_replace(query, '\s+', ' ', 'g'), 90)), E'\n' ORDER BY total_exec_time DESC)
-    FROM (SELECT * FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          ORDER BY total_exec_time DESC LIMIT 8) top
-    """));
+Console.WriteLine("chatdb statements by execution time during the measured phase (pg_stat_statements):");
+Console.WriteLine(await StatementReport.TopAsync(app.GetConnectionString("chatdb"), sent, "message"));
 
 var p99 = Percentile(chatLatencies, 0.99);
 Console.WriteLine();

@@ -35,7 +35,7 @@ await using var app = await TestApp.StartAhodAsync(["gateway", "identity", "paym
     builder.Project("gateway").LiftRateLimits();
     // pgbench at 256 clients needs 256 connections beside the services' pools (the server's default here is 400).
     builder.Builder.CreateResourceBuilder((IResourceWithArgs)builder.Builder.Resources.Single(r => r.Name == "postgres"))
-        .WithArgs("-c", "max_connections=1000", "-c", "shared_preload_libraries=pg_stat_statements");
+        .WithArgs(["-c", "max_connections=1000", .. StatementReport.ServerArguments]);
     foreach (var name in new[] { "gateway", "identity", "payments" })
     {
         // Request logging at Information costs more CPU than the work measured here.
@@ -79,8 +79,6 @@ Console.WriteLine($"Created and funded {users} wallets in {setup.Elapsed.TotalSe
 // 2. pgbench's tables in a scratch database on the same server: pgbench and the naive endpoint use them.
 var paymentsDb = app.GetConnectionString("paymentsdb");
 var server = new NpgsqlConnectionStringBuilder(paymentsDb);
-// pg_stat_statements shows which statements PostgreSQL's share of the CPU goes to, per phase.
-await StatementsAsync(paymentsDb, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ConnectionString))
 {
     await admin.OpenAsync();
@@ -212,7 +210,7 @@ async Task<Phase> RunPhaseAsync(string name, HttpClient client, int clients, Fun
     await SettleAsync();
     var scansBefore = await TableScansAsync(paymentsDb);
     var transactionsBefore = await TransactionsAsync(paymentsDb);
-    await StatementsAsync(paymentsDb, "SELECT pg_stat_statements_reset()");
+    await StatementReport.ResetAsync(paymentsDb);
     var cpuBefore = CpuSample.Take();
     var startedAt = DateTimeOffset.UtcNow;
     var stop = DateTime.UtcNow.AddSeconds(seconds);
@@ -258,13 +256,8 @@ async Task<Phase> RunPhaseAsync(string name, HttpClient client, int clients, Fun
         .Where(t => t.Now.Seq > t.Before.Seq)
         .Select(t => $"{t.Table} {t.Now.SeqRows - t.Before.SeqRows} rows in {t.Now.Seq - t.Before.Seq} scans (index scans {t.Now.Idx - t.Before.Idx})");
     Console.WriteLine($"  [{name}] rows read by sequential scans in paymentsdb: {string.Join(", ", scans)}");
-    Console.WriteLine($"  [{name}] paymentsdb statements by execution time (calls and µs per answered request; waits for a core count too):");
-    Console.WriteLine(await StatementsAsync(paymentsDb, $"""
-        SELECT string_agg(format('    %8s calls %5s per request %6s µs per request  %s', calls, round(calls::numeric / {Math.Max(1, created + refused)}, 2),
-            round(1000 * total_exec_time / {Math.Max(1, created + refused)}), left(regexp_replace(query, '\s+', ' ', 'g'), 80)), E'\n' ORDER BY total_exec_time DESC)
-        FROM (SELECT * FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-              ORDER BY total_exec_time DESC LIMIT 8) top
-        """));
+    Console.WriteLine($"  [{name}] paymentsdb statements by execution time (pg_stat_statements):");
+    Console.WriteLine(await StatementReport.TopAsync(paymentsDb, created + refused, "request"));
     var all = latencies.SelectMany(l => l).Order().ToArray();
     double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
     return new Phase(name, run.Elapsed, created, refused, errors, new Dictionary<string, int>(errorKinds),
@@ -303,14 +296,6 @@ static async Task<Dictionary<string, (long Seq, long SeqRows, long Idx)>> TableS
     }
 
     return scans;
-}
-
-static async Task<string> StatementsAsync(string connectionString, string sql)
-{
-    await using var connection = new NpgsqlConnection(connectionString);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    return (await command.ExecuteScalarAsync())?.ToString() ?? "";
 }
 
 static async Task<long> TransactionsAsync(string connectionString)
