@@ -48,6 +48,7 @@ public static class ChatExtensions
             .AddStackExchangeRedis(builder.Configuration.GetConnectionString(RedisName) ?? "", options =>
                 options.Configuration.ChannelPrefix = RedisChannel.Literal("ahod-chat"));
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddHubConnectionRouting();
 
         services.AddValidation();
         services.AddSingleton(TimeProvider.System);
@@ -109,7 +110,7 @@ public static class ChatExtensions
         app.MapConversationsEndpoints();
         app.MapNotificationsEndpoints();
         app.MapGdprEndpoints();
-        // Stateful reconnect: a client that drops for a moment and comes back to the same replica gets what it missed.
+        // Stateful reconnect: a client that drops for a moment resumes its connection (on whichever replica holds it) and gets what it missed.
         app.MapHub<ChatHub>(ChatHub.Path, options => options.AllowStatefulReconnects = true);
         return app;
     }

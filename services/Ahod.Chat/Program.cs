@@ -1,5 +1,6 @@
 using Ahod.Chat;
 using Ahod.Chat.Data;
+using Ahod.Chat.Hubs;
 using Ahod.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.AddChat();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseHubConnectionRouting();
 app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json;
+using Ahod.Chat.Conversations;
 using Ahod.Testing;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using static Ahod.Testing.Eventually;
 
@@ -52,41 +55,87 @@ public sealed class ChatApi(ChatAppFixture fixture)
         return user with { Token = accessToken };
     }
 
-    /// <summary>A direct conversation between two fresh users (retried while Chat has not yet seen the second user's sign-up).</summary>
+    /// <summary>
+    /// A direct conversation between two fresh users, once Chat has seen both sign-ups (retried until then: either
+    /// replica consumes Identity's events, so Ada's may be handled after Bob's).
+    /// </summary>
     public async Task<(TestUser A, TestUser B, Guid ConversationId)> PairAsync()
     {
         var a = await NewUserAsync("Ada");
         var b = await NewUserAsync("Bob");
-        var id = await EventuallyAsync<Guid?>(async () =>
-        {
-            using var response = await SendAsync(HttpMethod.Post, "/api/conversations", a.Token, new { type = "direct", userId = b.Id });
-            return response.StatusCode == HttpStatusCode.Created ? (await ReadAsync(response)).GetProperty("id").GetGuid() : null;
-        }, TimeSpan.FromSeconds(30), "Chat to learn of the new user", Ct);
-        return (a, b, id!.Value);
+        var id = await DirectAsync(a, b, HttpStatusCode.Created);
+        (await DirectAsync(b, a, HttpStatusCode.OK)).ShouldBe(id);
+        return (a, b, id);
     }
 
+    private async Task<Guid> DirectAsync(TestUser from, TestUser to, HttpStatusCode expected) =>
+        (await EventuallyAsync<Guid?>(async () =>
+        {
+            using var response = await SendAsync(HttpMethod.Post, "/api/conversations", from.Token, new { type = "direct", userId = to.Id });
+            return response.StatusCode == expected ? (await ReadAsync(response)).GetProperty("id").GetGuid() : null;
+        }, TimeSpan.FromSeconds(30), $"Chat to learn of {to.Email}", Ct))!.Value;
+
     /// <summary>
-    /// A hub connection as the web app opens it: WebSockets only, no negotiate round trip (see the service README: with
-    /// replicas a negotiate and the socket after it may reach different replicas), the token in the query string.
+    /// A hub connection as the web app opens it: negotiated, WebSockets, stateful reconnect, the token from a provider.
+    /// <paramref name="sockets"/> opens the WebSockets instead of the client (to drop them, or send them elsewhere).
     /// </summary>
-    public static HubConnection Hub(Uri baseAddress, string? token) =>
+    public static HubConnection Hub(Uri baseAddress, string? token, DroppableSockets? sockets = null) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, "/hubs/chat"), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
                 if (token is not null)
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
+
+                if (sockets is not null)
+                {
+                    options.WebSocketFactory = sockets.OpenAsync;
+                }
             })
+            .WithStatefulReconnect()
             .Build();
 
-    public async Task<HubConnection> ConnectAsync(TestUser user, Uri? to = null)
+    public async Task<HubConnection> ConnectAsync(TestUser user, Uri? to = null, DroppableSockets? sockets = null)
     {
-        var hub = Hub(to ?? fixture.Gateway, user.Token);
+        var hub = Hub(to ?? fixture.Gateway, user.Token, sockets);
         await hub.StartAsync(Ct);
         return hub;
+    }
+
+    /// <summary>
+    /// B's socket drops <paramref name="drops"/> times; each time A posts messages while B is away. B's connection resumes
+    /// (same connection, a new socket, no reconnect of the hub) and B gets every message once, in order.
+    /// </summary>
+    public async Task DropAndResumeAsync(TestUser a, TestUser b, Guid conversationId, HubConnection hubB, DroppableSockets socketsB, int drops)
+    {
+        var atB = new Inbox<MessageResponse>(hubB, HubEvents.Message);
+        var closed = false;
+        var reconnecting = false;
+        hubB.Closed += _ => { closed = true; return Task.CompletedTask; };
+        hubB.Reconnecting += _ => { reconnecting = true; return Task.CompletedTask; };
+        var connectionId = hubB.ConnectionId.ShouldNotBeNull();
+
+        var sent = new List<Guid> { (await PostMessageAsync(a, conversationId, "before")).GetProperty("id").GetGuid() };
+        await atB.WaitForAsync(m => m.Id == sent[^1]);
+        for (var drop = 1; drop <= drops; drop++)
+        {
+            socketsB.DropNewest();
+            for (var i = 0; i < 3; i++)
+            {
+                sent.Add((await PostMessageAsync(a, conversationId, $"while away {drop}.{i}")).GetProperty("id").GetGuid());
+            }
+
+            await atB.WaitForAsync(m => m.Id == sent[^1]);
+            socketsB.Opened.Count.ShouldBe(drop + 1, "each drop is resumed on one new socket");
+        }
+
+        atB.Items.Where(m => m.ConversationId == conversationId).Select(m => m.Id).ShouldBe(sent, "every message once, in order");
+        hubB.ConnectionId.ShouldBe(connectionId, "the same connection, resumed");
+        hubB.State.ShouldBe(HubConnectionState.Connected);
+        closed.ShouldBeFalse();
+        reconnecting.ShouldBeFalse("a resume is not a reconnect: the client never went back to negotiate");
     }
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
@@ -184,6 +233,49 @@ public sealed class Inbox<T>
             }
 
             await _signal.WaitAsync(left, TestContext.Current.CancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// Opens a hub connection's WebSockets the way the client would (the token as a bearer header), optionally at another
+/// address than the client asked for (same path and query), and drops the newest one on demand like a lost network:
+/// no close frame, so the client and the server treat it as a connection to resume.
+/// </summary>
+public sealed class DroppableSockets(string token, Uri? retarget = null)
+{
+    private readonly List<(ClientWebSocket Socket, Uri Uri)> _opened = [];
+
+    public IReadOnlyList<Uri> Opened
+    {
+        get
+        {
+            lock (_opened)
+            {
+                return [.. _opened.Select(o => o.Uri)];
+            }
+        }
+    }
+
+    public async ValueTask<WebSocket> OpenAsync(WebSocketConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        var uri = retarget is null ? context.Uri : new UriBuilder(context.Uri) { Host = retarget.Host, Port = retarget.Port }.Uri;
+        await socket.ConnectAsync(uri, cancellationToken);
+        lock (_opened)
+        {
+            _opened.Add((socket, uri));
+        }
+
+        return socket;
+    }
+
+    public void DropNewest()
+    {
+        lock (_opened)
+        {
+            _opened[^1].Socket.Abort();
         }
     }
 }

@@ -35,6 +35,18 @@ public sealed class HubTests(ChatAppFixture fixture)
     }
 
     [Fact]
+    public async Task ASocketThatDrops_ResumesTheSameConnectionThroughTheGateway_AndMissesNothing()
+    {
+        var (a, b, id) = await _api.PairAsync();
+        var sockets = new DroppableSockets(b.Token);
+        await using var hubB = await _api.ConnectAsync(b, sockets: sockets);
+
+        // Three drops: each new socket reaches whichever replica the gateway's connection lands on, the owner or not.
+        await _api.DropAndResumeAsync(a, b, id, hubB, sockets, drops: 3);
+        sockets.Opened.ShouldAllBe(u => u.Port == fixture.Gateway.Port && u.Query.Contains("id="));
+    }
+
+    [Fact]
     public async Task TypingAndReceipts_ReachParticipantsOnly_StrangerCanNeitherSendNorSee()
     {
         var (a, b, id) = await _api.PairAsync();

@@ -54,4 +54,18 @@ public sealed class ReplicaTests(ChatAppFixture fixture)
         await atB.WaitForAsync(_ => atB.Items.Count(m => m.ConversationId == id) >= count);
         atB.Items.Where(m => m.ConversationId == id).Select(m => m.Seq).ShouldBe(Enumerable.Range(1, count).Select(i => (long)i));
     }
+
+    [Fact]
+    public async Task AConnectionNegotiatedOnOneReplica_IsServedAndResumedThroughTheOther()
+    {
+        var replicas = fixture.App.InstanceEndpoints("chat");
+        var (a, b, id) = await _api.PairAsync();
+        // Negotiated on replica 0; every WebSocket of the connection reaches replica 1, which forwards it to the owner.
+        var sockets = new DroppableSockets(b.Token, retarget: replicas[1]);
+        await using var hubB = await _api.ConnectAsync(b, replicas[0], sockets);
+        sockets.Opened.ShouldHaveSingleItem().Port.ShouldBe(replicas[1].Port);
+
+        await _api.DropAndResumeAsync(a, b, id, hubB, sockets, drops: 2);
+        sockets.Opened.ShouldAllBe(u => u.Port == replicas[1].Port);
+    }
 }

@@ -8,7 +8,7 @@ namespace Ahod.Web.Tests;
 /// The marketplace and chat in the built web app through the gateway: Ann lists tutoring with a photo and publishes
 /// it; Bob finds it by search with filters, requests it; Ann accepts, Bob pays into escrow, Ann completes, Bob reviews.
 /// Then they chat: each page sees the other's messages, typing and read receipt live, without a reload — the npm
-/// SignalR client against the real hub (two Chat replicas behind the gateway, WebSockets with skipNegotiation).
+/// SignalR client against the real hub (two Chat replicas behind the gateway, negotiated WebSockets with stateful reconnect).
 /// </summary>
 public sealed class MarketplaceAndChatTests(WebAppFixture fixture)
 {

@@ -26,11 +26,13 @@ export const useChatHub = () => useContext(HubContext);
 const typingFor = 4_000;
 
 /**
- * One connection to /hubs/chat per signed-in session, for every page: WebSockets only with skipNegotiation (through
- * the gateway the negotiate request and the socket could reach different Chat replicas; see services/Ahod.Chat), the
- * access token as `access_token` in the query. Pushed events update the cached queries: a message joins its
- * conversation's history (once, by id and clientMessageId), a receipt moves readUpTo, a notification refreshes the
- * bell. The SignalR client is loaded with this provider, after sign-in, so the first page does not carry it.
+ * One connection to /hubs/chat per signed-in session, for every page: negotiated, WebSockets, the access token as
+ * `access_token` in the query. Stateful reconnect: a socket that drops for a moment is replaced under the same
+ * connection and the server replays what was pushed meanwhile (whichever Chat replica the new socket reaches; see
+ * services/Ahod.Chat); a longer outage falls back to a new connection and a catch-up from the history. Pushed events
+ * update the cached queries: a message joins its conversation's history (once, by id and clientMessageId), a receipt
+ * moves readUpTo, a notification refreshes the bell. The SignalR client is loaded with this provider, after sign-in,
+ * so the first page does not carry it.
  */
 export function ChatHubProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
@@ -48,9 +50,9 @@ export function ChatHubProvider({ children }: { children: ReactNode }) {
       hub = new signalr.HubConnectionBuilder()
         .withUrl(`${env.apiBaseUrl}/hubs/chat`, {
           transport: signalr.HttpTransportType.WebSockets,
-          skipNegotiation: true,
           accessTokenFactory: async () => session.getAccessToken() ?? (await session.refresh()) ?? '',
         })
+        .withStatefulReconnect()
         .withAutomaticReconnect()
         .configureLogging(signalr.LogLevel.Warning)
         .build();
