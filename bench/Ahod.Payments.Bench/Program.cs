@@ -1,6 +1,6 @@
 // Payments benchmark: transfers through the gateway, straight to Payments and through a naive endpoint, against
 // pgbench's tpcb-like on the same PostgreSQL server, at each client count in the same run.
-//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 32] [--clients 8,64,256] [--seconds 15]
+//   dotnet run -c Release --project bench/Ahod.Payments.Bench -- [--users 32] [--clients 8,64,256] [--seconds 15] [--warmup 20]
 // The configuration the bench is built in (-c Release) is the one Aspire runs the services in: the AppHost assembly's
 // [AssemblyConfiguration] picks it. The report prints the command line of the running Payments process to show it.
 using System.Diagnostics;
@@ -25,6 +25,7 @@ if (args.Length > 0 && args[0] == NaiveServer.Argument)
 var users = Option("--users", 32);
 var clientCounts = (OptionText("--clients") ?? "8,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var seconds = Option("--seconds", 15);
+var warmupSeconds = Option("--warmup", 20);
 var culture = CultureInfo.InvariantCulture;
 var maxClients = clientCounts.Max();
 Console.WriteLine($"Ahod payments benchmark: {users} users, clients {string.Join(", ", clientCounts)}, {seconds} s per phase " +
@@ -101,6 +102,19 @@ using var naiveHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerS
     Timeout = TimeSpan.FromSeconds(30),
 };
 await NaiveServer.WaitReadyAsync(naiveHttp);
+
+// 3a. Warm-up, not measured: the services start on quickly compiled code and recompile what is hot in the background
+// (tiered compilation), which on two busy cores takes tens of seconds; without it the first measured phase (through
+// the gateway) paid for that: a CPU profile of Payments in it found a tenth of its time in the JIT. The gateway path
+// warms Payments too; pgbench has nothing to warm up.
+if (warmupSeconds > 0)
+{
+    var warm = Stopwatch.StartNew();
+    var gatewayWarm = await DriveAsync(http, maxClients, SendTransfer, TimeSpan.FromSeconds(warmupSeconds));
+    var naiveWarm = await DriveAsync(naiveHttp, maxClients, NaiveServer.Request, TimeSpan.FromSeconds(warmupSeconds / 2.0));
+    Console.WriteLine($"Warmed up in {warm.Elapsed.TotalSeconds:0.0} s: {gatewayWarm.Created + gatewayWarm.Refused} transfers through the gateway " +
+        $"({gatewayWarm.Errors} errors), {naiveWarm.Created} at the naive endpoint ({naiveWarm.Errors} errors), {maxClients} clients");
+}
 
 // 3. At each client count: transfers through the gateway, straight at Payments (same tokens), through the naive
 // endpoint, then pgbench tpcb-like with the same client count and duration.
@@ -202,48 +216,14 @@ HttpRequestMessage SendTransfer(Random random)
 
 async Task<Phase> RunPhaseAsync(string name, HttpClient client, int clients, Func<Random, HttpRequestMessage> next)
 {
-    var latencies = new List<double>[clients];
-    var created = 0;
-    var refused = 0;
-    var errors = 0;
-    var errorKinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
     await SettleAsync();
     var scansBefore = await TableScansAsync(paymentsDb);
     var transactionsBefore = await TransactionsAsync(paymentsDb);
     await StatementReport.ResetAsync(paymentsDb);
     var cpuBefore = CpuSample.Take();
     var startedAt = DateTimeOffset.UtcNow;
-    var stop = DateTime.UtcNow.AddSeconds(seconds);
     var run = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
-    {
-        var random = new Random(c);
-        var mine = latencies[c] = new List<double>(100_000);
-        while (DateTime.UtcNow < stop)
-        {
-            using var request = next(random);
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                using var response = await client.SendAsync(request);
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                switch (response.StatusCode)
-                {
-                    case HttpStatusCode.Created or HttpStatusCode.OK: Interlocked.Increment(ref created); break;
-                    case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref refused); break;
-                    default:
-                        Interlocked.Increment(ref errors);
-                        errorKinds.AddOrUpdate(((int)response.StatusCode).ToString(culture), 1, (_, n) => n + 1);
-                        break;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                Interlocked.Increment(ref errors);
-                errorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
-            }
-        }
-    }));
+    var load = await DriveAsync(client, clients, next, TimeSpan.FromSeconds(seconds));
     run.Stop();
     var cpu = CpuSample.Take().Minus(cpuBefore);
 
@@ -257,11 +237,48 @@ async Task<Phase> RunPhaseAsync(string name, HttpClient client, int clients, Fun
         .Select(t => $"{t.Table} {t.Now.SeqRows - t.Before.SeqRows} rows in {t.Now.Seq - t.Before.Seq} scans (index scans {t.Now.Idx - t.Before.Idx})");
     Console.WriteLine($"  [{name}] rows read by sequential scans in paymentsdb: {string.Join(", ", scans)}");
     Console.WriteLine($"  [{name}] paymentsdb statements by execution time (pg_stat_statements):");
-    Console.WriteLine(await StatementReport.TopAsync(paymentsDb, created + refused, "request"));
-    var all = latencies.SelectMany(l => l).Order().ToArray();
+    Console.WriteLine(await StatementReport.TopAsync(paymentsDb, load.Created + load.Refused, "request"));
+    var all = load.Latencies.SelectMany(l => l).Order().ToArray();
     double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
-    return new Phase(name, run.Elapsed, created, refused, errors, new Dictionary<string, int>(errorKinds),
+    return new Phase(name, run.Elapsed, load.Created, load.Refused, load.Errors, new Dictionary<string, int>(load.ErrorKinds),
         Percentile(0.50), Percentile(0.99), all.Length > 0 ? all[^1] : 0, cpu, transactions, batches);
+}
+
+// <paramref name="clients"/> concurrent clients, each sending its next request as soon as the last one is answered.
+async Task<Load> DriveAsync(HttpClient client, int clients, Func<Random, HttpRequestMessage> next, TimeSpan duration)
+{
+    var load = new Load(new List<double>[clients]);
+    var stop = DateTime.UtcNow + duration;
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(c);
+        var mine = load.Latencies[c] = new List<double>(100_000);
+        while (DateTime.UtcNow < stop)
+        {
+            using var request = next(random);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var response = await client.SendAsync(request);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.Created or HttpStatusCode.OK: Interlocked.Increment(ref load.Created); break;
+                    case HttpStatusCode.UnprocessableEntity: Interlocked.Increment(ref load.Refused); break;
+                    default:
+                        Interlocked.Increment(ref load.Errors);
+                        load.ErrorKinds.AddOrUpdate(((int)response.StatusCode).ToString(culture), 1, (_, n) => n + 1);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref load.Errors);
+                load.ErrorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+            }
+        }
+    }));
+    return load;
 }
 
 // Every phase (and pgbench) starts from a settled server: the dead rows the previous phase left are vacuumed, the
@@ -458,6 +475,16 @@ int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>What one run of clients got back: latencies per client, answers by kind.</summary>
+internal sealed class Load(List<double>[] latencies)
+{
+    public List<double>[] Latencies { get; } = latencies;
+    public int Created;
+    public int Refused;
+    public int Errors;
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> ErrorKinds { get; } = new();
 }
 
 internal sealed record Round(int Clients, List<Phase> Phases, double Tps, string PgLatency, Dictionary<string, double> PgbenchCpu);

@@ -40,7 +40,6 @@ public static class ChatExtensions
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)
             .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>())), optionsLifetime: ServiceLifetime.Singleton);
-        builder.AddRedisClient(RedisName);
         builder.AddRabbitMQClient("rabbitmq");
 
         services.AddSignalR(options => options.EnableDetailedErrors = false)
