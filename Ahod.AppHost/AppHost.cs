@@ -17,14 +17,14 @@ var identity = builder.AddProject<Projects.Ahod_Identity>(ResourceNames.Identity
     .WithReference(redis).WithReference(rabbitmq)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithSigningKeys().WithMail()
-    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+    .WithDirectHttpEndpoint().WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var paymentsDb = postgres.AddDatabase(ResourceNames.PaymentsDb);
 var payments = builder.AddProject<Projects.Ahod_Payments>(ResourceNames.Payments)
     .WithReference(paymentsDb).WaitFor(paymentsDb)
     .WithReference(redis).WithReference(rabbitmq).WithReference(identity)
     .WithEnvironment("InternalApi__Key", internalApiKey)
-    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+    .WithDirectHttpEndpoint().WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var savingsDb = postgres.AddDatabase(ResourceNames.SavingsDb);
 var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
@@ -32,7 +32,7 @@ var savings = builder.AddProject<Projects.Ahod_Savings>(ResourceNames.Savings)
     .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithMail()
-    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+    .WithDirectHttpEndpoint().WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 var marketplaceDb = postgres.AddDatabase(ResourceNames.MarketplaceDb);
 var marketplace = builder.AddProject<Projects.Ahod_Marketplace>(ResourceNames.Marketplace)
@@ -40,7 +40,7 @@ var marketplace = builder.AddProject<Projects.Ahod_Marketplace>(ResourceNames.Ma
     .WithReference(redis).WithReference(rabbitmq).WithReference(identity).WithReference(payments)
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithMediaDirectory("Marketplace__MediaDirectory")
-    .WithHttpHealthCheck("/health").WithRestartOnCrash();
+    .WithDirectHttpEndpoint().WithHttpHealthCheck("/health").WithRestartOnCrash();
 
 // Two replicas: SignalR pushes cross between them over the Redis backplane (see services/Ahod.Chat/README.md).
 var chatDb = postgres.AddDatabase(ResourceNames.ChatDb);

@@ -7,11 +7,13 @@ namespace Ahod.Hosting;
 public static class EndpointExtensions
 {
     /// <summary>
-    /// The project's <c>http</c> endpoint without DCP's proxy in front, so the project sees each client's own address
-    /// (the gateway's per-address rate limits and X-Forwarded-For depend on it). On <paramref name="port"/> in
-    /// development; on a free port DCP picks when ports are randomized (tests).
+    /// The project's <c>http</c> endpoint without DCP's proxy in front: callers reach the project's own socket, one
+    /// process hop less per request, and the project sees each client's own address (the gateway's per-address rate
+    /// limits and X-Forwarded-For depend on it). On <paramref name="port"/> in development (none: a free port DCP
+    /// picks); on a free port DCP picks when ports are randomized (tests). The port stays when the project restarts.
+    /// Not for a project with replicas: they share one endpoint, which only the proxy can spread.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project, int port)
+    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> project, int? port = null)
     {
         var direct = project.ApplicationBuilder.DirectPort(port);
         return project.WithEndpoint("http", e =>

@@ -83,7 +83,8 @@ internal sealed class HubConnectionRouter(IConnectionMultiplexer redis, IServer 
         var error = await forwarder.SendAsync(context, owner, _http, ForwarderRequestConfig.Empty, HttpTransformer.Default);
         if (error != ForwarderError.None)
         {
-            logger.LogInformation("Hub connection {Token} belongs to {Owner}, which did not answer: {Error}.", token, owner, error);
+            // Not the token: with an access token it resumes the connection.
+            logger.LogInformation("A hub connection of replica {Owner} could not be forwarded there: {Error}.", owner, error);
             if (!context.Response.HasStarted)
             {
                 // What SignalR itself answers for a connection it does not have: the client then starts a new one.
