@@ -13,7 +13,8 @@ using StackExchange.Redis;
 
 // C SignalR clients (negotiated, stateful reconnect, as the web app connects) spread over chat's two replicas (U users,
 // clients round-robin over them; users paired in direct conversations), M messages/s for T seconds: send → delivered at
-// the other user's first connection, p50/p99 and the rate achieved; beside raw Redis pub/sub round trips at the same rate on the same Redis, in the same run.
+// the other user's first connection, p50/p99 and the rate achieved; beside raw Redis pub/sub round trips at the same
+// rate on the same Redis, in the same run.
 // Usage: dotnet run -c Release --project bench/Ahod.Chat.Bench -- [--clients 1000] [--users 100] [--rate 200] [--seconds 15] [--warmup 30]
 var clients = Option(args, "--clients", 1000);
 var users = Option(args, "--users", 100);

@@ -61,12 +61,13 @@ internal sealed class HubConnectionRouter(IConnectionMultiplexer redis, IServer 
             context.Features.Set(response);
         }
 
-        if (context.Response.StatusCode == StatusCodes.Status200OK && ConnectionToken(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } token)
+        var answer = body.GetBuffer().AsMemory(0, (int)body.Length);
+        if (context.Response.StatusCode == StatusCodes.Status200OK && ConnectionToken(answer.Span) is { } token)
         {
             await redis.GetDatabase().StringSetAsync(Key(token), Self, OwnershipLifetime);
         }
 
-        await response.Writer.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted);
+        await response.Writer.WriteAsync(answer, context.RequestAborted);
     }
 
     /// <summary>A request for connection <paramref name="token"/>: served here if it is ours (or unknown), else forwarded to its owner.</summary>
