@@ -40,7 +40,7 @@ public static class ChatExtensions
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)
             .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>())), optionsLifetime: ServiceLifetime.Singleton);
-        builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRabbitMQConnection("rabbitmq");
 
         services.AddSignalR(options => options.EnableDetailedErrors = false)
             // The backplane: a push for a user reaches the replica holding their connection.

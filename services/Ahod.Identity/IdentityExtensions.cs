@@ -27,7 +27,7 @@ public static class IdentityExtensions
         services.AddDbContext<IdentityDbContext>((sp, options) => IdentityDbContext.ApplyDefaults(options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddOutboxSignal(sp)), optionsLifetime: ServiceLifetime.Singleton);
-        builder.AddRabbitMQClient(RabbitMqName);
+        builder.AddRabbitMQConnection(RabbitMqName);
         services.AddOutboxRelay<IdentityDbContext>();
 
         services.AddOptions<JwtSettings>().BindConfiguration(JwtSettings.SectionName);

@@ -29,7 +29,7 @@ public static class MarketplaceExtensions
             // Search plans depend on the words and filters searched for.
             settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString, StatementPlans.PerExecution);
         }, ConfigureDbContext);
-        builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+        builder.AddRabbitMQConnection(ResourceNames.RabbitMq);
 
         builder.AddOpenApiDefaults("Ahod Marketplace", "Listings for goods, rentals, jobs and services (tutoring, housekeeping, senior care); " +
             "full-text search with filters and cursor paging; images; requests (buy, rent, apply, hire) with escrow through " +

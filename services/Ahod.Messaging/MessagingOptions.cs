@@ -54,6 +54,12 @@ public sealed class MessagingOptions
     /// <summary>The longest the relay waits between attempts while RabbitMQ is unreachable.</summary>
     public TimeSpan RelayMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Until the relay or the consumer first succeeds (a service starting while RabbitMQ or PostgreSQL still boots), the
+    /// longest it waits between attempts: a service is ready within this long of the broker.
+    /// </summary>
+    public TimeSpan StartMaxBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Published outbox rows older than this are deleted; the inbox on the consumer side keeps de-duplication.</summary>
     public TimeSpan ProcessedOutboxRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -5,14 +5,28 @@ using Ahod.Messaging.RabbitMq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Ahod.Messaging;
 
 public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
-    /// Publishes the outbox of <typeparamref name="TDbContext"/> in the background. Needs Aspire's
-    /// <c>builder.AddRabbitMQClient("rabbitmq")</c> (the <see cref="RabbitMQ.Client.IConnection"/>), and <c>modelBuilder.AddOutboxAndInbox()</c>
+    /// Aspire's RabbitMQ client (<c>AddRabbitMQClient</c>: the <see cref="RabbitMQ.Client.IConnection"/>, its health check
+    /// and tracing) with one connect attempt per resolution. Aspire's default retries a refused connect five times with
+    /// exponential delays (1, 2, 4, 8, 16 s) while the resolving thread, and the health check, wait; a service that started
+    /// while RabbitMQ was still booting stayed unhealthy for up to 16 s after the broker was up. The relay and the consumer
+    /// retry on their own instead, at most <see cref="MessagingOptions.StartMaxBackoff"/> apart until they first succeed.
+    /// </summary>
+    public static IHostApplicationBuilder AddRabbitMQConnection(this IHostApplicationBuilder builder, string connectionName)
+    {
+        builder.AddRabbitMQClient(connectionName, settings => settings.MaxConnectRetryCount = 0);
+        return builder;
+    }
+
+    /// <summary>
+    /// Publishes the outbox of <typeparamref name="TDbContext"/> in the background. Needs
+    /// <c>builder.AddRabbitMQConnection("rabbitmq")</c> (the <see cref="RabbitMQ.Client.IConnection"/>), and <c>modelBuilder.AddOutboxAndInbox()</c>
     /// in the context; events are written with <see cref="OutboxDbContextExtensions.AddIntegrationEvent"/>.
     /// </summary>
     public static IServiceCollection AddOutboxRelay<TDbContext>(this IServiceCollection services)

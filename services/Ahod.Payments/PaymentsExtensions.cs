@@ -56,7 +56,7 @@ public static class PaymentsExtensions
         services.AddSingleton<DestinationProtector>();
         services.AddSingleton<IPaymentProvider, SandboxProvider>();
 
-        builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRabbitMQConnection("rabbitmq");
         services.ConfigureMessaging(o => o.ServiceName ??= "payments");
         services.AddOutboxRelay<PaymentsDbContext>();
         services.AddIntegrationEventHandler<UserRegistered, UserRegisteredHandler, PaymentsDbContext>();

@@ -32,7 +32,7 @@ public static class SavingsExtensions
             settings.DisableRetry = true;
             settings.ConnectionString = NpgsqlHotPath.ConnectionString(settings.ConnectionString);
         }, ConfigureDbContext);
-        builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRabbitMQConnection("rabbitmq");
 
         var services = builder.Services;
         services.AddValidation();

@@ -19,7 +19,7 @@ internal sealed class IntegrationEventConsumer(
     ILogger<IntegrationEventConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxStartBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,13 +56,13 @@ internal sealed class IntegrationEventConsumer(
             {
                 logger.LogInformation("RabbitMQ queue {Queue} not ready yet ({Error}); retrying in {Backoff}", options.Value.ServiceName, ex.Message, backoff);
                 await DelayQuietlyAsync(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxStartBackoff.Ticks));
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.Value.StartMaxBackoff.Ticks));
             }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Could not consume from RabbitMQ queue {Queue}; retrying in {Backoff}", options.Value.ServiceName, backoff);
                 await DelayQuietlyAsync(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxStartBackoff.Ticks));
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             finally
             {

@@ -65,7 +65,7 @@ internal sealed class OutboxRelay<TDbContext>(
                 var round = await RelayBatchAsync(settings, ids, stoppingToken);
                 if (round.Failed > 0)
                 {
-                    backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
+                    backoff = NextBackoff(backoff, started ? settings.RelayMaxBackoff : settings.StartMaxBackoff);
                     logger.Log(started ? LogLevel.Warning : LogLevel.Information,
                         "Outbox relay: {Failed} of {Total} events not published ({Error}); retrying in {Backoff}",
                         round.Failed, round.Total, round.Error, backoff);
@@ -107,7 +107,7 @@ internal sealed class OutboxRelay<TDbContext>(
             catch (Exception ex)
             {
                 // The database is unreachable or similar: the rows are safe where they are.
-                backoff = NextBackoff(backoff, settings.RelayMaxBackoff);
+                backoff = NextBackoff(backoff, started ? settings.RelayMaxBackoff : settings.StartMaxBackoff);
                 if (started)
                 {
                     logger.LogWarning(ex, "Outbox relay round failed; retrying in {Backoff}", backoff);

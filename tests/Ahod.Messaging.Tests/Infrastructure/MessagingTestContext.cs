@@ -71,7 +71,7 @@ public sealed class MessagingTestContext : IAsyncDisposable
             ["ConnectionStrings:rabbitmq"] = _fixture.RabbitMqConnectionString,
         });
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
-        builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRabbitMQConnection("rabbitmq");
         builder.Services.AddDbContext<TestDbContext>((sp, options) => options.UseNpgsql(ConnectionString).AddOutboxSignal(sp));
         builder.Services.AddSingleton(Script);
         builder.Services.ConfigureMessaging(options =>
