@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Inbox;
@@ -14,6 +15,32 @@ namespace Ahod.Messaging.Tests.Consumers;
 public sealed class ConsumerTests(MessagingFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ConsumerStartedBeforeTheBrokerListens_ListensWithinAboutASecondOfIt()
+    {
+        // A service starts while RabbitMQ is still booting (it does not wait for the broker). Its consumer keeps trying,
+        // at most StartMaxBackoff (1 s) apart. With Aspire's own connect retries (1, 2, 4, 8, 16 s apart, the resolving
+        // thread waiting in between) the next attempt after the broker opened 8 s in would have come about 7 s later.
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
+        await using var broker = new LateListener(new Uri(fixture.RabbitMqConnectionString));
+        var opened = Stopwatch.StartNew();
+        var opening = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(8), ct);
+            broker.Listen();
+            opened.Restart();
+        }, ct);
+
+        await test.StartHostAsync(relay: false, consumer: true, ct, rabbitMq: broker.Address);
+
+        await opening;
+        opened.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), "from the broker listening to the consumer listening");
+        var evt = OutboxTests.NewUser("late-broker");
+        await PublishAsync(test, evt, ct);
+        await WaitForHandledAsync(test, evt.Id, ct);
+    }
 
     [Fact]
     public async Task SameEventDeliveredTwice_IsHandledOnce()

@@ -61,14 +61,17 @@ public sealed class MessagingTestContext : IAsyncDisposable
     public TestDbContext NewDbContext() =>
         new(new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(ConnectionString).Options);
 
-    /// <summary>Starts a service host: relay and/or consumer, wired the way a real service wires them.</summary>
+    /// <summary>
+    /// Starts a service host: relay and/or consumer, wired the way a real service wires them, connecting to the shared
+    /// broker or to <paramref name="rabbitMq"/>. Returns once the consumer (if any) listens on its queue.
+    /// </summary>
     public async Task<IHost> StartHostAsync(
-        bool relay, bool consumer, CancellationToken cancellationToken, Action<MessagingOptions>? configure = null)
+        bool relay, bool consumer, CancellationToken cancellationToken, Action<MessagingOptions>? configure = null, string? rabbitMq = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:rabbitmq"] = _fixture.RabbitMqConnectionString,
+            ["ConnectionStrings:rabbitmq"] = rabbitMq ?? _fixture.RabbitMqConnectionString,
         });
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         builder.AddRabbitMQConnection("rabbitmq");
