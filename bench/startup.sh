@@ -5,9 +5,9 @@
 # random ports, a throwaway state folder); build first (`dotnet build Ahod.sln`, or -c Release and CONFIGURATION=Release).
 # STARTUP_WARM=1 measures the everyday start of the README's first command instead: the app as a person runs it (durable
 # servers, the dashboard receiving telemetry, the web dev server) started a second time on the data of a first start,
-# beside RabbitMQ's own second boot on its data. STARTUP_ARGS adds AppHost arguments (--Logging:LogLevel:Ahod.Hosting=Debug logs each resource's state changes with
-# their time); STARTUP_DETAIL=1 prints each process's CPU seconds until healthy to stderr; STARTUP_LOG=file keeps the
-# AppHost's console output.
+# beside RabbitMQ's own second boot on its data. STARTUP_ARGS adds AppHost arguments
+# (--Logging:LogLevel:Ahod.Hosting=Debug logs each resource's state changes with their time); STARTUP_DETAIL=1 prints
+# each process's CPU seconds until healthy to stderr; STARTUP_LOG=file keeps the AppHost's console output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle="${1:-30}"
