@@ -58,9 +58,11 @@ public sealed class LateListener(Uri target) : IAsyncDisposable
             await server.ConnectAsync(target.Host, target.Port, cancellationToken);
             await using var serverStream = server.GetStream();
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // Whichever side closes first ends both directions.
-            await Task.WhenAny(clientStream.CopyToAsync(serverStream, either.Token), serverStream.CopyToAsync(clientStream, either.Token));
+            Task[] directions = [clientStream.CopyToAsync(serverStream, either.Token), serverStream.CopyToAsync(clientStream, either.Token)];
+            // Whichever side closes first ends both directions; both are awaited, so neither is left running or unobserved.
+            await Task.WhenAny(directions);
             await either.CancelAsync();
+            await Task.WhenAll(directions);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
         {
