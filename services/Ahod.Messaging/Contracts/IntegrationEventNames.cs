@@ -8,6 +8,12 @@ public static class IntegrationEventNames
 {
     private static readonly ConcurrentDictionary<Type, string> Cache = new();
 
+    /// <summary>Every event of the contract (this assembly's <see cref="IntegrationEventAttribute"/> types).</summary>
+    public static IReadOnlyList<string> All { get; } = [.. typeof(IntegrationEvent).Assembly.GetTypes()
+        .Select(type => type.GetCustomAttribute<IntegrationEventAttribute>()?.Name)
+        .OfType<string>()
+        .Order(StringComparer.Ordinal)];
+
     public static string For<TEvent>() where TEvent : IntegrationEvent => For(typeof(TEvent));
 
     public static string For(Type eventType) => Cache.GetOrAdd(eventType, static type =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ahod.Messaging.Contracts;
 using RabbitMQ.Client;
 
 namespace Ahod.Messaging.RabbitMq;
@@ -10,7 +11,9 @@ namespace Ahod.Messaging.RabbitMq;
 /// <remarks>
 /// <para>
 /// Events go to the durable topic exchange (<c>ahod.events</c>). Each consuming service has one durable
-/// queue named after it, bound to the routing keys it handles.
+/// queue named after it, bound to the routing keys it handles, and to no other event of the contract: a
+/// binding outlives the version that made it, so each start removes those of events no longer handled
+/// (they would otherwise arrive and be dead-lettered as unknown).
 /// </para>
 /// <para>
 /// Retries: a failed delivery is republished to the direct exchange <c>&lt;service&gt;.retry</c> with the
@@ -64,9 +67,16 @@ public static class Topology
 
         await channel.QueueDeclareAsync(serviceName, durable: true, exclusive: false, autoDelete: false,
             arguments: queueArguments, cancellationToken: cancellationToken);
-        foreach (var routingKey in routingKeys)
+        var handled = routingKeys.ToHashSet(StringComparer.Ordinal);
+        foreach (var routingKey in handled)
         {
             await channel.QueueBindAsync(serviceName, options.Exchange, routingKey, cancellationToken: cancellationToken);
+        }
+
+        // Unbinding what was never bound is a no-op for the broker.
+        foreach (var routingKey in IntegrationEventNames.All.Where(name => !handled.Contains(name)))
+        {
+            await channel.QueueUnbindAsync(serviceName, options.Exchange, routingKey, cancellationToken: cancellationToken);
         }
 
         var retryExchange = RetryExchange(serviceName);

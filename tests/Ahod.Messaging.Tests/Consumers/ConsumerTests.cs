@@ -8,6 +8,7 @@ using Ahod.Messaging.Tests.Infrastructure;
 using Ahod.Messaging.Tests.Outbox;
 using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using static Ahod.Testing.Eventually;
 
 namespace Ahod.Messaging.Tests.Consumers;
@@ -40,6 +41,30 @@ public sealed class ConsumerTests(MessagingFixture fixture)
         var evt = OutboxTests.NewUser("late-broker");
         await PublishAsync(test, evt, ct);
         await WaitForHandledAsync(test, evt.Id, ct);
+    }
+
+    [Fact]
+    public async Task EventNoLongerHandled_StopsArrivingOnceTheNewVersionStarts()
+    {
+        // An earlier version of the service handled chat.message-sent: its durable queue is still bound to it.
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
+        await test.StartHostAsync(relay: false, consumer: true, ct);
+        var dropped = IntegrationEventNames.For<ChatMessageSent>();
+        var channel = await test.OpenChannelAsync(ct);
+        await channel.QueueBindAsync(test.ServiceName, test.Exchange, dropped, cancellationToken: ct);
+        await channel.CloseAsync(ct);
+
+        // The current version (handling user.registered only) starts beside it, as a rolling upgrade does.
+        await test.StartHostAsync(relay: false, consumer: true, ct);
+
+        // The broker has nowhere to route the dropped event (a mandatory publish comes back), so nothing is dead-lettered.
+        await Should.ThrowAsync<PublishReturnException>(() => PublishRawAsync(test, dropped, Guid.CreateVersion7().ToString(), "{}"u8.ToArray(), ct));
+        var sentinel = OutboxTests.NewUser("after-upgrade");
+        await PublishAsync(test, sentinel, ct);
+        await WaitForHandledAsync(test, sentinel.Id, ct);
+        await test.WaitForQueueEmptyAsync(ct);
+        (await DeadLetters(test).DrainAsync(ct)).ShouldBeEmpty();
     }
 
     [Fact]
