@@ -49,13 +49,14 @@ public sealed class ConsumerTests(MessagingFixture fixture)
         // An earlier version of the service handled chat.message-sent: its durable queue is still bound to it.
         var ct = TestContext.Current.CancellationToken;
         await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
-        await test.StartHostAsync(relay: false, consumer: true, ct);
+        var old = await test.StartHostAsync(relay: false, consumer: true, ct);
         var dropped = IntegrationEventNames.For<ChatMessageSent>();
         var channel = await test.OpenChannelAsync(ct);
         await channel.QueueBindAsync(test.ServiceName, test.Exchange, dropped, cancellationToken: ct);
         await channel.CloseAsync(ct);
+        await old.StopAsync(ct);
 
-        // The current version (handling user.registered only) starts beside it, as a rolling upgrade does.
+        // The current version (handling user.registered only) starts; it listens once its topology is declared.
         await test.StartHostAsync(relay: false, consumer: true, ct);
 
         // The broker has nowhere to route the dropped event (a mandatory publish comes back), so nothing is dead-lettered.
