@@ -50,21 +50,28 @@ internal sealed class OutboxRelay<TDbContext>(
         {
             try
             {
-                // A sweep when one is due (always first), otherwise the ids this process committed.
-                IReadOnlyList<Guid> ids = [];
-                if (time.GetUtcNow() < nextSweep)
+                // A sweep when one is due (always first), otherwise the ids this process committed. A wake-up can find
+                // no ids (a commit signalled while the round before was running, and that round took its ids): that
+                // is no reason to sweep early (it did, up to 25 times a second per Chat replica), only to wait again.
+                var now = time.GetUtcNow();
+                var sweep = now >= nextSweep;
+                var ids = sweep ? [] : signal.Take(settings.RelayBatchSize);
+                if (!sweep && ids.Count == 0)
                 {
-                    ids = signal.Take(settings.RelayBatchSize);
+                    await signal.WaitAsync(nextSweep - now, stoppingToken);
+                    continue;
                 }
 
-                if (ids.Count == 0)
+                if (sweep)
                 {
-                    nextSweep = time.GetUtcNow() + settings.RelayPollInterval;
+                    nextSweep = now + settings.RelayPollInterval;
                 }
 
                 var round = await RelayBatchAsync(settings, ids, stoppingToken);
                 if (round.Failed > 0)
                 {
+                    // The rows that failed stay unprocessed: the next round sweeps for them (after the backoff).
+                    nextSweep = time.GetUtcNow();
                     backoff = NextBackoff(backoff, started ? settings.RelayMaxBackoff : settings.StartMaxBackoff);
                     logger.Log(started ? LogLevel.Warning : LogLevel.Information,
                         "Outbox relay: {Failed} of {Total} events not published ({Error}); retrying in {Backoff}",
@@ -106,7 +113,8 @@ internal sealed class OutboxRelay<TDbContext>(
             }
             catch (Exception ex)
             {
-                // The database is unreachable or similar: the rows are safe where they are.
+                // The database is unreachable or similar: the rows are safe where they are, and swept for after the backoff.
+                nextSweep = time.GetUtcNow();
                 backoff = NextBackoff(backoff, started ? settings.RelayMaxBackoff : settings.StartMaxBackoff);
                 if (started)
                 {

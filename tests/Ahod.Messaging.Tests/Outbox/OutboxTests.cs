@@ -173,6 +173,52 @@ public sealed class OutboxTests(MessagingFixture fixture)
     }
 
     [Fact]
+    public async Task AStreamOfOwnCommits_IsPublishedByPrimaryKey_WithoutSweepingBeforeTheSweepIsDue()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MessagingTestContext.CreateAsync(fixture, ct);
+        var probe = await test.CreateProbeAsync(ct);
+        // The sweep runs once at start (before anything signalled), then not for ten minutes.
+        var host = await test.StartHostAsync(relay: true, consumer: false, ct, o => o.RelayPollInterval = TimeSpan.FromMinutes(10));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            db.AddIntegrationEvent(NewUser("starter"));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await probe.WaitForAsync(1, Timeout, ct);
+        // A row nobody signals (another process's): only a sweep can publish it.
+        var foreign = NewUser("foreign");
+        await using (var db = test.NewDbContext())
+        {
+            db.AddIntegrationEvent(foreign);
+            await db.SaveChangesAsync(ct);
+        }
+
+        // Commits land while relay rounds run, so the relay is often woken for ids a running round already took.
+        const int writers = 4, commits = 50;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            for (var i = 0; i < commits; i++)
+            {
+                db.AddIntegrationEvent(NewUser($"own-{w}-{i}"));
+                await db.SaveChangesAsync(ct);
+            }
+        }, ct)));
+
+        await EventuallyAsync(async () => await test.CountOutboxAsync(processed: true, ct) >= 1 + writers * commits, Timeout,
+            () => "the signalled rows were not all published", ct);
+        await Task.Delay(500, ct);
+        var received = await probe.DrainAsync(ct);
+        received.Count.ShouldBe(1 + writers * commits);
+        received.ShouldNotContain(m => m.MessageId == foreign.Id.ToString(), "no sweep ran: the next is due in ten minutes");
+        (await test.CountOutboxAsync(processed: false, ct)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task RowsOfOtherProcesses_AreSwept_WhileThisProcessKeepsCommittingItsOwn()
     {
         var ct = TestContext.Current.CancellationToken;
