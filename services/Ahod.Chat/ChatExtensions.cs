@@ -72,7 +72,6 @@ public static class ChatExtensions
         services.AddIntegrationEventHandler<ListingRequestUpdated, ListingRequestHandler, ChatDbContext>();
         services.AddIntegrationEventHandler<PaymentTransferPosted, PaymentNotificationsHandler, ChatDbContext>();
         services.AddIntegrationEventHandler<PaymentHoldReleased, PaymentNotificationsHandler, ChatDbContext>();
-        services.AddIntegrationEventHandler<ChatMessageSent, ChatMessageSentHandler, ChatDbContext>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Ahod.Chat.Notifications;
 using static Ahod.Testing.Eventually;
 
 namespace Ahod.Chat.Tests;
@@ -118,9 +119,9 @@ public sealed class ConversationTests(ChatAppFixture fixture)
     }
 
     [Fact]
-    public async Task Send_SameClientMessageIdAtOnce_StoresOneMessage_AndUsesUpNoSeq()
+    public async Task Send_SameClientMessageIdAtOnce_StoresOneMessage_NotifiesOnce_AndUsesUpNoSeq()
     {
-        var (a, _, id) = await _api.PairAsync();
+        var (a, b, id) = await _api.PairAsync();
         var clientId = Guid.NewGuid().ToString();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
@@ -133,6 +134,10 @@ public sealed class ConversationTests(ChatAppFixture fixture)
         answers.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.OK);
         answers.Select(r => r.Body.GetProperty("id").GetGuid()).Distinct().ShouldHaveSingleItem();
         answers.ShouldAllBe(r => r.Body.GetProperty("seq").GetInt64() == 1);
+        // b is offline: the notification is stored with the message, in its statement, so it is there by now, once.
+        var inbox = await _api.GetAsync(b, "/api/notifications?limit=100");
+        inbox.GetProperty("items").EnumerateArray().Count(n => n.GetProperty("type").GetString() == NotificationTypes.NewMessage)
+            .ShouldBe(1, "told once, not once per resend");
         (await _api.PostMessageAsync(a, id, "next")).GetProperty("seq").GetInt64().ShouldBe(2, "no seq was used up by the resends");
     }
 

@@ -1,5 +1,7 @@
 using Ahod.Chat.Data;
+using System.Text.Json;
 using Ahod.Chat.Hubs;
+using Ahod.Chat.Notifications;
 using Ahod.Messaging.Contracts;
 using Ahod.Messaging.Outbox;
 using Microsoft.AspNetCore.SignalR;
@@ -17,9 +19,12 @@ public sealed record SendResult(SendOutcome Outcome, MessageResponse? Message = 
 /// <c>last_seq + 1</c> is taken under it by the one statement that also inserts the message, its outbox event and the
 /// sender's read mark, so seq is gap-free per conversation (a failed statement gives the number back), senders in
 /// different conversations never wait on each other, and senders in one conversation wait for one statement each,
-/// not for a transaction of several round trips.
+/// not for a transaction of several round trips. The same statement stores a notification for each recipient with no
+/// live connection, so the message and the news of it commit together (the message's <c>chat.message-sent</c> event is
+/// for other services: Chat does not need a round trip through RabbitMQ to tell its own users).
 /// </summary>
-public sealed class MessageSender(ChatDbContext db, ConversationStore conversations, IHubContext<ChatHub> hub, IOutboxSignal outbox, TimeProvider clock)
+public sealed class MessageSender(
+    ChatDbContext db, ConversationStore conversations, Presence presence, IHubContext<ChatHub> hub, IOutboxSignal outbox, TimeProvider clock)
 {
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
@@ -27,6 +32,9 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
 
     /// <summary>Where <see cref="ChatMessageSent.Sequence"/> sits in the event's camelCase JSON.</summary>
     private static readonly string[] SequencePath = ["sequence"];
+
+    /// <summary>Where <see cref="NewMessageData.Seq"/> sits in a notification's camelCase data.</summary>
+    private static readonly string[] NotificationSeqPath = ["seq"];
 
     public static Validation Validate(string? clientMessageId, string? text)
     {
@@ -59,9 +67,15 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
             Id = Guid.CreateVersion7(), ConversationId = conversationId, SenderId = senderId,
             ClientMessageId = clientMessageId!, Text = text!, SentAt = now,
         };
-        // The event's sequence is only known under the lock: the statement writes it into the payload (jsonb_set).
-        var sent = OutboxMessage.From(new ChatMessageSent(message.Id, conversationId, Sequence: 0, senderId,
-            [.. participants.Where(p => p != senderId)], Preview(message.Text)) { OccurredAt = now });
+        // The sequence is only known under the lock: the statement writes it into the event and the notifications (jsonb_set).
+        List<Guid> recipients = [.. participants.Where(p => p != senderId)];
+        var preview = Preview(message.Text);
+        var sent = OutboxMessage.From(new ChatMessageSent(message.Id, conversationId, Sequence: 0, senderId, recipients, preview) { OccurredAt = now });
+        var notifications = (await presence.OfflineAsync(recipients)).Select(user => NotificationWriter.New(user, sent.Id,
+            NotificationTypes.NewMessage, "New message", preview, new NewMessageData(conversationId, message.Id, 0, senderId), now)).ToList();
+        var notificationIds = notifications.Select(n => n.Id).ToArray();
+        var notifiedUsers = notifications.Select(n => n.UserId).ToArray();
+        var notificationData = notifications.FirstOrDefault()?.Data ?? "{}";
         List<long> seq;
         try
         {
@@ -85,7 +99,12 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
                     FROM message),
                 mark AS (
                     UPDATE participants SET read_up_to = GREATEST(read_up_to, message.seq)
-                    FROM message WHERE conversation_id = {conversationId} AND user_id = {senderId})
+                    FROM message WHERE conversation_id = {conversationId} AND user_id = {senderId}),
+                notified AS (
+                    INSERT INTO notifications (id, user_id, type, title, body, data, source_event_id, created_at)
+                    SELECT n.id, n.user_id, {NotificationTypes.NewMessage}, {"New message"}, {preview},
+                        jsonb_set({notificationData}::jsonb, {NotificationSeqPath}, to_jsonb(message.seq)), {sent.Id}, {now}
+                    FROM message, unnest({notificationIds}, {notifiedUsers}) AS n(id, user_id))
                 SELECT seq AS "Value" FROM message
                 """).ToListAsync(ct);
         }
@@ -109,6 +128,12 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
         message.Seq = assigned;
         var response = MessageResponse.From(message);
         await hub.Clients.Users(participants.Select(p => p.ToString())).SendAsync(HubEvents.Message, response, CancellationToken.None);
+        foreach (var notification in notifications)
+        {
+            notification.Data = JsonSerializer.Serialize(new NewMessageData(conversationId, message.Id, assigned, senderId), JsonSerializerOptions.Web);
+            await NotificationWriter.PushAsync(hub, notification);
+        }
+
         return new SendResult(SendOutcome.Sent, response);
     }
 
@@ -116,6 +141,9 @@ public sealed class MessageSender(ChatDbContext db, ConversationStore conversati
         await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.SenderId == senderId && m.ClientMessageId == clientMessageId)
             .Select(m => MessageResponse.From(m)).SingleOrDefaultAsync(ct);
+
+    /// <summary>A new-message notification's data: what a client needs to open the message.</summary>
+    private sealed record NewMessageData(Guid ConversationId, Guid MessageId, long Seq, Guid SenderId);
 
     private static string Preview(string text) => text.Length <= PreviewLength ? text : text[..PreviewLength] + "…";
 

@@ -22,7 +22,9 @@ public sealed class ChatOptions
 /// scored by when they expire. Online = a member not yet expired. The first connection and the last disconnection
 /// tell the people who share a conversation with the user.
 /// </summary>
-public sealed class Presence(IConnectionMultiplexer redis, IServiceScopeFactory scopes, IHubContext<ChatHub> hub, IOptions<ChatOptions> options, TimeProvider clock)
+public sealed class Presence(
+    IConnectionMultiplexer redis, IServiceScopeFactory scopes, IHubContext<ChatHub> hub, IOptions<ChatOptions> options, TimeProvider clock,
+    ILogger<Presence> logger)
 {
     private readonly ConcurrentDictionary<string, Guid> _local = new();
 
@@ -83,6 +85,29 @@ public sealed class Presence(IConnectionMultiplexer redis, IServiceScopeFactory 
         batch.Execute();
         await Task.WhenAll(counts.Select(c => c.Item2));
         return [.. counts.Where(c => c.Item2.Result > 0).Select(c => c.u)];
+    }
+
+    /// <summary>
+    /// Who of <paramref name="userIds"/> has no live connection. When Redis cannot tell, all of them: a notification
+    /// too many is better than a message nobody is told about.
+    /// </summary>
+    public async Task<List<Guid>> OfflineAsync(IReadOnlyCollection<Guid> userIds)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            var online = await OnlineAsync(userIds);
+            return [.. userIds.Except(online)];
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning(e, "Presence unknown (Redis); treating {Count} user(s) as offline.", userIds.Count);
+            return [.. userIds];
+        }
     }
 
     /// <summary>Renews every connection this replica holds (see <see cref="PresenceRefresher"/>).</summary>

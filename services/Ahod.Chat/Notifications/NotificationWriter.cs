@@ -32,13 +32,18 @@ public sealed class NotificationWriter(ChatDbContext db, IHubContext<ChatHub> hu
 {
     public void Add(Guid userId, Guid sourceEventId, string type, string title, string body, object data)
     {
-        var notification = new Notification
-        {
-            Id = Guid.CreateVersion7(), UserId = userId, SourceEventId = sourceEventId, Type = type, Title = title, Body = body,
-            Data = JsonSerializer.Serialize(data, JsonSerializerOptions.Web), CreatedAt = clock.GetUtcNow(),
-        };
+        var notification = New(userId, sourceEventId, type, title, body, data, clock.GetUtcNow());
         db.Notifications.Add(notification);
-        var response = NotificationResponse.From(notification);
-        db.AfterCommit.Add(() => hub.Clients.User(userId.ToString()).SendAsync(HubEvents.Notification, response));
+        db.AfterCommit.Add(() => PushAsync(hub, notification));
     }
+
+    public static Notification New(Guid userId, Guid sourceEventId, string type, string title, string body, object data, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(), UserId = userId, SourceEventId = sourceEventId, Type = type, Title = title, Body = body,
+        Data = JsonSerializer.Serialize(data, JsonSerializerOptions.Web), CreatedAt = now,
+    };
+
+    /// <summary>The live copy, for the user's open connections (on any replica); the stored one waits in the inbox.</summary>
+    public static Task PushAsync(IHubContext<ChatHub> hub, Notification notification) =>
+        hub.Clients.User(notification.UserId.ToString()).SendAsync(HubEvents.Notification, NotificationResponse.From(notification));
 }
