@@ -20,7 +20,8 @@ namespace Ahod.Messaging.Outbox;
 /// <para>
 /// Two ways to a row. The rows this process commits arrive through <see cref="IOutboxSignal"/> and are locked by
 /// primary key. Everything else (another replica's rows, a crashed process's, a failed publish) is found by a sweep
-/// of the unprocessed-rows index at most once per <see cref="MessagingOptions.RelayPollInterval"/>. The sweep is kept
+/// of the unprocessed-rows index at most once per <see cref="MessagingOptions.RelayPollInterval"/>, and after a failed
+/// round's backoff (its rows are still unprocessed). The sweep is kept
 /// off the hot path because published rows leave dead entries in that index until VACUUM, and under a steady stream
 /// of events a scan from its start reads thousands of them each time (measured in Chat's benchmark: 14-20 ms per
 /// scan, PostgreSQL's largest cost after the messages themselves).
