@@ -29,6 +29,7 @@ public sealed class MessageSender(
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
     public const int PreviewLength = 100;
+    public const string NotificationTitle = "New message";
 
     /// <summary>Where <see cref="ChatMessageSent.Sequence"/> sits in the event's camelCase JSON.</summary>
     private static readonly string[] SequencePath = ["sequence"];
@@ -72,7 +73,7 @@ public sealed class MessageSender(
         var preview = Preview(message.Text);
         var sent = OutboxMessage.From(new ChatMessageSent(message.Id, conversationId, Sequence: 0, senderId, recipients, preview) { OccurredAt = now });
         var notifications = (await presence.OfflineAsync(recipients)).Select(user => NotificationWriter.New(user, sent.Id,
-            NotificationTypes.NewMessage, "New message", preview, new NewMessageData(conversationId, message.Id, 0, senderId), now)).ToList();
+            NotificationTypes.NewMessage, NotificationTitle, preview, new NewMessageData(conversationId, message.Id, 0, senderId), now)).ToList();
         var notificationIds = notifications.Select(n => n.Id).ToArray();
         var notifiedUsers = notifications.Select(n => n.UserId).ToArray();
         var notificationData = notifications.FirstOrDefault()?.Data ?? "{}";
@@ -102,7 +103,7 @@ public sealed class MessageSender(
                     FROM message WHERE conversation_id = {conversationId} AND user_id = {senderId}),
                 notified AS (
                     INSERT INTO notifications (id, user_id, type, title, body, data, source_event_id, created_at)
-                    SELECT n.id, n.user_id, {NotificationTypes.NewMessage}, {"New message"}, {preview},
+                    SELECT n.id, n.user_id, {NotificationTypes.NewMessage}, {NotificationTitle}, {preview},
                         jsonb_set({notificationData}::jsonb, {NotificationSeqPath}, to_jsonb(message.seq)), {sent.Id}, {now}
                     FROM message, unnest({notificationIds}, {notifiedUsers}) AS n(id, user_id))
                 SELECT seq AS "Value" FROM message

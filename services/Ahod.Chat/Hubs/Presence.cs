@@ -73,9 +73,6 @@ public sealed class Presence(
         }
     }
 
-    public async Task<bool> IsOnlineAsync(Guid userId) =>
-        await redis.GetDatabase().SortedSetLengthAsync(Key(userId), Now, double.PositiveInfinity) > 0;
-
     public async Task<List<Guid>> OnlineAsync(IReadOnlyCollection<Guid> userIds)
     {
         var db = redis.GetDatabase();

@@ -53,7 +53,7 @@ internal sealed class OutboxRelay<TDbContext>(
             {
                 // A sweep when one is due (always first), otherwise the ids this process committed. A wake-up can find
                 // no ids (a commit signalled while the round before was running, and that round took its ids): that
-                // is no reason to sweep early (it did, up to 25 times a second per Chat replica), only to wait again.
+                // is no reason to sweep early (it did, about 25 times a second per Chat replica), only to wait again.
                 var now = time.GetUtcNow();
                 var sweep = now >= nextSweep;
                 var ids = sweep ? [] : signal.Take(settings.RelayBatchSize);
