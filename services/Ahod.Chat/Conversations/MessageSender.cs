@@ -129,9 +129,13 @@ public sealed class MessageSender(
         message.Seq = assigned;
         var response = MessageResponse.From(message);
         await hub.Clients.Users(participants.Select(p => p.ToString())).SendAsync(HubEvents.Message, response, CancellationToken.None);
+        // The live copies carry the seq the statement wrote into the stored ones; the data is the same for every recipient.
+        var data = notifications.Count == 0
+            ? "{}"
+            : JsonSerializer.Serialize(new NewMessageData(conversationId, message.Id, assigned, senderId), JsonSerializerOptions.Web);
         foreach (var notification in notifications)
         {
-            notification.Data = JsonSerializer.Serialize(new NewMessageData(conversationId, message.Id, assigned, senderId), JsonSerializerOptions.Web);
+            notification.Data = data;
             await NotificationWriter.PushAsync(hub, notification);
         }
 
